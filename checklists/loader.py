@@ -1,0 +1,416 @@
+"""Load and validate checklist YAML, keeping a line number for every path.
+
+Validation walks PyYAML's node graph (``yaml.compose``) rather than the constructed
+Python objects, so every error can name the file, the line and the field path::
+
+    krispy.yaml:41: stages[2].touchpoints[0].items[3].weight: must be > 0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import (DEFAULT_TIMER_EVENTS, ITEM_TYPES, JOURNEY_STAGES, KINDS, MODES, Checklist,
+                    Choice, Item, Stage, Text, Touchpoint)
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_TAG = "tag:yaml.org,2002:"
+
+
+class ChecklistError(Exception):
+    """A checklist that cannot be loaded; ``message`` is ``file:line: path: what``."""
+
+    def __init__(self, source: str, line: int, path: str, what: str):
+        self.source = source
+        self.line = line
+        self.path = path
+        self.what = " ".join(str(what).split())  # one line, whatever the parser said
+        self.message = f"{source}:{line}: {path}: {self.what}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def load_checklist(path) -> Checklist:
+    """Read, validate and return the checklist at ``path``.
+
+    :raise ChecklistError: missing file, YAML error or invalid content, one located line.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise ChecklistError(name, 1, "file", "no such file") from None
+    except IsADirectoryError:
+        raise ChecklistError(name, 1, "file", "is a directory, not a file") from None
+    except OSError as exc:
+        raise ChecklistError(name, 1, "file", f"cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ChecklistError(name, line, "file", "is not valid UTF-8") from None
+    return load_checklist_text(text, source=name)
+
+
+def load_checklist_text(text: str, source: str = "checklist.yaml") -> Checklist:
+    """Validate checklist YAML held in memory (e.g. stored in a database)."""
+    if not isinstance(text, str):
+        raise TypeError("load_checklist_text() wants str")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise ChecklistError(source, line, "yaml", f"syntax error: {what}") from None
+    except yaml.YAMLError as exc:
+        raise ChecklistError(source, 1, "yaml", f"syntax error: {exc}") from None
+    if root is None:
+        raise ChecklistError(source, 1, "(document)", "is empty; expected a mapping with id, "
+                                                      "version, kind, title and stages")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _Reader(source).checklist(root, digest, text)
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Fields:
+    """A validated mapping node: field lookup with the line of every key and value."""
+
+    def __init__(self, reader: "_Reader", node: Node, path: str):
+        self.reader, self.mnode, self.path = reader, node, path
+        if not isinstance(node, MappingNode):
+            reader.fail(node, path or "(document)", f"must be a mapping, not {_kind(node)}")
+        self.values: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            key = reader.scalar(key_node)
+            if not isinstance(key, str):
+                shown = key_node.value if isinstance(key_node, ScalarNode) else "?"
+                reader.fail(key_node, _join(path, str(shown)), "keys must be strings")
+            if key in self.values:
+                first = _line(self.values[key][0])
+                reader.fail(key_node, _join(path, key), f"duplicate key (first at line {first})")
+            self.values[key] = (key_node, value_node)
+
+    def allow(self, allowed, hint: dict[str, str] | None = None) -> None:
+        for key, (key_node, _) in self.values.items():
+            if key not in allowed:
+                if hint and key in hint:
+                    self.reader.fail(key_node, _join(self.path, key), hint[key])
+                self.reader.fail(key_node, _join(self.path, key),
+                                 f"unknown key (allowed: {', '.join(allowed)})")
+
+    def has(self, key: str) -> bool:
+        return key in self.values
+
+    def node(self, key: str) -> Node:
+        if key not in self.values:
+            self.reader.fail(self.mnode, _join(self.path, key), "missing (required)")
+        return self.values[key][1]
+
+    def sub(self, key: str) -> str:
+        return _join(self.path, key)
+
+    # typed getters --------------------------------------------------------
+    def str(self, key, default=..., choices=None, pattern=None):
+        if not self.has(key):
+            return self._default(key, default)
+        node = self.values[key][1]
+        value = self.reader.scalar(node)
+        if not isinstance(value, str):
+            hint = ""
+            if isinstance(value, bool) and isinstance(node, ScalarNode):
+                hint = f" (YAML reads {node.value!r} as {str(value).lower()}; quote it)"
+            self.reader.fail(node, self.sub(key), f"must be a string{hint}")
+        if not value.strip():
+            self.reader.fail(node, self.sub(key), "must not be empty")
+        if choices is not None and value not in choices:
+            self.reader.fail(node, self.sub(key),
+                             f"must be one of {', '.join(choices)} (got {value!r})")
+        if pattern is not None and not pattern.match(value):
+            self.reader.fail(node, self.sub(key),
+                             f"{value!r} is not a valid key (letters, digits, _ and -, "
+                             f"at most 64, starting with a letter or digit)")
+        return value
+
+    def key(self, key="key"):
+        return self.str(key, pattern=_KEY_RE)
+
+    def int(self, key, default=..., lo=None, hi=None):
+        if not self.has(key):
+            return self._default(key, default)
+        node = self.values[key][1]
+        value = self.reader.scalar(node)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.reader.fail(node, self.sub(key), f"must be a whole number{_got(node)}")
+        self._range(node, key, value, lo, hi)
+        return value
+
+    def number(self, key, default=..., lo=None, hi=None, gt=None):
+        if not self.has(key):
+            return self._default(key, default)
+        node = self.values[key][1]
+        value = self.reader.scalar(node)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            self.reader.fail(node, self.sub(key), f"must be a number{_got(node)}")
+        if gt is not None and not value > gt:
+            self.reader.fail(node, self.sub(key), f"must be > {gt:g}")
+        self._range(node, key, value, lo, hi)
+        return float(value)
+
+    def bool(self, key, default=...):
+        if not self.has(key):
+            return self._default(key, default)
+        node = self.values[key][1]
+        value = self.reader.scalar(node)
+        if not isinstance(value, bool):
+            self.reader.fail(node, self.sub(key), f"must be true or false{_got(node)}")
+        return value
+
+    def list(self, key, default=..., nonempty=True):
+        if not self.has(key):
+            return self._default(key, default)
+        node = self.values[key][1]
+        if not isinstance(node, SequenceNode):
+            self.reader.fail(node, self.sub(key), f"must be a list, not {_kind(node)}")
+        if nonempty and not node.value:
+            self.reader.fail(node, self.sub(key), "must not be empty")
+        return node.value
+
+    def text(self, key, default=...):
+        if not self.has(key):
+            return self._default(key, default)
+        return self.reader.text(self.values[key][1], self.sub(key))
+
+    def _default(self, key, default):
+        if default is ...:
+            self.reader.fail(self.mnode, self.sub(key), "missing (required)")
+        return default
+
+    def _range(self, node, key, value, lo, hi):
+        if lo is not None and hi is not None and not lo <= value <= hi:
+            self.reader.fail(node, self.sub(key), f"must be between {lo:g} and {hi:g} "
+                                                  f"(got {value:g})")
+        if lo is not None and value < lo:
+            self.reader.fail(node, self.sub(key), f"must be >= {lo:g} (got {value:g})")
+        if hi is not None and value > hi:
+            self.reader.fail(node, self.sub(key), f"must be <= {hi:g} (got {value:g})")
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == _TAG + "null":
+        return "empty"
+    return f"the scalar {node.value!r}"
+
+
+def _got(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return f" (got {node.value!r})" if node.value != "" else " (got nothing)"
+    return f" (got {_kind(node)})"
+
+
+_COMMON = ("key", "type", "title", "help", "weight", "required", "critical", "photo_on_fail")
+_TYPE_KEYS = {
+    "yes_no": (),
+    "yes_no_na": (),
+    "rating": ("mode", "fail_at_or_below"),
+    "number": ("min", "max", "pass_min", "pass_max"),
+    "choice": ("choices",),
+    "text": (),
+    "photo": (),
+    "timer": ("target_sec", "timer_events"),
+}
+_ONLY_ON = {k: f"only allowed on {t} items" for t, ks in _TYPE_KEYS.items() for k in ks}
+
+
+class _Reader:
+    def __init__(self, source: str):
+        self.source = source
+        self.constructor = SafeConstructor()
+        self.item_keys: dict[str, int] = {}
+        self.tp_keys: dict[str, int] = {}
+
+    def fail(self, node: Node, path: str, what: str):
+        raise ChecklistError(self.source, _line(node), path, what)
+
+    def scalar(self, node: Node):
+        if not isinstance(node, ScalarNode):
+            return _Unscalar(node)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise ChecklistError(self.source, _line(node), "yaml",
+                                 f"bad value {node.value!r}: {getattr(exc, 'problem', exc)}") \
+                from None
+
+    def text(self, node: Node, path: str) -> Text:
+        if isinstance(node, ScalarNode):
+            value = self.scalar(node)
+            if not isinstance(value, str):
+                self.fail(node, path, f"must be a string or a mapping with ko and en{_got(node)}")
+            if not value.strip():
+                self.fail(node, path, "must not be empty")
+            return Text(ko=value, en=value)
+        f = _Fields(self, node, path)
+        f.allow(("ko", "en"))
+        ko = f.str("ko", None)
+        en = f.str("en", None)
+        if ko is None and en is None:
+            self.fail(node, path, "needs ko or en (or both)")
+        return Text(ko=ko or "", en=en or "")
+
+    # structure ---------------------------------------------------------------
+    def checklist(self, root: Node, digest: str, text: str) -> Checklist:
+        f = _Fields(self, root, "")
+        f.allow(("id", "version", "kind", "title", "description", "pass_score", "stages"))
+        cid = f.key("id")
+        version = f.int("version", lo=1)
+        kind = f.str("kind", choices=KINDS)
+        title = f.text("title")
+        description = f.text("description", None)
+        pass_score = f.number("pass_score", 80.0, lo=0, hi=100)
+        stage_keys: dict[str, int] = {}
+        stages = []
+        for i, node in enumerate(f.list("stages")):
+            stage = self.stage(node, f"stages[{i}]", stage_keys)
+            stages.append(stage)
+        return Checklist(id=cid, version=version, kind=kind, title=title,
+                         description=description, pass_score=pass_score, stages=tuple(stages),
+                         content_hash=digest, source=self.source, source_text=text)
+
+    def _unique(self, f: _Fields, seen: dict[str, int], key: str, what: str) -> None:
+        node = f.node("key")
+        if key in seen:
+            self.fail(node, f.sub("key"), f"duplicate {what} key {key!r} "
+                                          f"(first at line {seen[key]})")
+        seen[key] = _line(node)
+
+    def stage(self, node: Node, path: str, seen: dict[str, int]) -> Stage:
+        f = _Fields(self, node, path)
+        f.allow(("key", "title", "journey_stage", "emotion_prompt", "touchpoints"))
+        key = f.key()
+        self._unique(f, seen, key, "stage")
+        title = f.text("title")
+        journey = f.str("journey_stage", choices=JOURNEY_STAGES)
+        emotion_prompt = f.bool("emotion_prompt", True)
+        tps = tuple(self.touchpoint(n, f"{path}.touchpoints[{i}]")
+                    for i, n in enumerate(f.list("touchpoints")))
+        return Stage(key=key, title=title, journey_stage=journey, touchpoints=tps,
+                     emotion_prompt=emotion_prompt)
+
+    def touchpoint(self, node: Node, path: str) -> Touchpoint:
+        f = _Fields(self, node, path)
+        f.allow(("key", "title", "importance", "items"))
+        key = f.key()
+        self._unique(f, self.tp_keys, key, "touchpoint")
+        title = f.text("title")
+        importance = f.int("importance", 3, lo=1, hi=5)
+        items = tuple(self.item(n, f"{path}.items[{i}]")
+                      for i, n in enumerate(f.list("items")))
+        return Touchpoint(key=key, title=title, importance=importance, items=items)
+
+    def item(self, node: Node, path: str) -> Item:
+        f = _Fields(self, node, path)
+        type_ = f.str("type", choices=ITEM_TYPES)
+        f.allow(_COMMON + _TYPE_KEYS[type_], _ONLY_ON)
+        key = f.key()
+        self._unique(f, self.item_keys, key, "item")
+        kw: dict = dict(key=key, type=type_, title=f.text("title"), help=f.text("help", None),
+                        weight=f.number("weight", 1.0, gt=0),
+                        required=f.bool("required", False),
+                        critical=f.bool("critical", False),
+                        photo_on_fail=f.bool("photo_on_fail", False))
+        if type_ in ("text", "photo"):
+            for flag in ("critical", "photo_on_fail"):
+                if kw[flag]:
+                    self.fail(f.node(flag), f.sub(flag), f"{type_} items are never failed, "
+                                                         f"so they cannot be {flag}")
+        if type_ == "rating":
+            kw["mode"] = f.str("mode", "rational", choices=MODES)
+            kw["fail_at_or_below"] = f.int("fail_at_or_below", 2, lo=0, hi=4)
+        elif type_ == "number":
+            for k in ("min", "max", "pass_min", "pass_max"):
+                kw[k] = f.number(k, None)
+            self._order(f, kw, "min", "max")
+            self._order(f, kw, "pass_min", "pass_max")
+            for k in ("pass_min", "pass_max"):
+                v = kw[k]
+                if v is not None and ((kw["min"] is not None and v < kw["min"])
+                                      or (kw["max"] is not None and v > kw["max"])):
+                    self.fail(f.node(k), f.sub(k), f"must lie within min..max")
+        elif type_ == "choice":
+            kw["choices"] = self.choices(f)
+        elif type_ == "timer":
+            kw["target_sec"] = f.number("target_sec", None, gt=0)
+            kw["timer_events"] = self.timer_events(f)
+        return Item(**kw)
+
+    def _order(self, f: _Fields, kw: dict, lo: str, hi: str) -> None:
+        if kw[lo] is not None and kw[hi] is not None and kw[lo] > kw[hi]:
+            self.fail(f.node(hi), f.sub(hi), f"must be >= {lo} ({kw[lo]:g})")
+
+    def choices(self, f: _Fields) -> tuple[Choice, ...]:
+        nodes = f.list("choices")
+        if len(nodes) < 2:
+            self.fail(f.node("choices"), f.sub("choices"), "needs at least 2 choices")
+        seen: dict[str, int] = {}
+        out = []
+        for i, node in enumerate(nodes):
+            c = _Fields(self, node, f"{f.sub('choices')}[{i}]")
+            c.allow(("key", "label", "score", "fail"))
+            key = c.key()
+            self._unique(c, seen, key, "choice")
+            score = c.number("score", lo=0, hi=1)
+            out.append(Choice(key=key, label=c.text("label"), score=score,
+                              fail=c.bool("fail", score == 0)))
+        return tuple(out)
+
+    def timer_events(self, f: _Fields) -> tuple[str, ...]:
+        if not f.has("timer_events"):
+            return DEFAULT_TIMER_EVENTS
+        nodes = f.list("timer_events")
+        path = f.sub("timer_events")
+        if len(nodes) < 2:
+            self.fail(f.node("timer_events"), path, "needs at least 2 events (start and stop)")
+        events = []
+        for i, node in enumerate(nodes):
+            value = self.scalar(node)
+            if not isinstance(value, str) or not _KEY_RE.match(value):
+                self.fail(node, f"{path}[{i}]", f"must be an event name like queue_joined"
+                                                f"{_got(node)}")
+            if value in events:
+                self.fail(node, f"{path}[{i}]", f"duplicate event {value!r}")
+            events.append(value)
+        return tuple(events)
+
+
+class _Unscalar:
+    """Placeholder for a mapping/list where a scalar was expected (fails every type check)."""
+
+    def __init__(self, node: Node):
+        self.node = node

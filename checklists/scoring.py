@@ -1,0 +1,121 @@
+"""Visit scoring (0-100), pass/fail and the submit-time requirement check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .answers import item_failed, item_score, normalize
+from .model import Checklist, Item
+
+
+@dataclass(frozen=True)
+class VisitScore:
+    score: float | None
+    passed: bool
+    stages: dict
+    touchpoints: dict
+    emotional: float | None
+    rational: float | None
+    failed_items: tuple[str, ...]
+    critical_failures: tuple[str, ...]
+    answered: int
+    scored: int
+
+
+@dataclass(frozen=True)
+class Missing:
+    item_key: str
+    reason: str  # "required" | "photo_on_fail"
+
+
+class _Acc:
+    __slots__ = ("num", "den")
+
+    def __init__(self):
+        self.num = 0.0
+        self.den = 0.0
+
+    def add(self, score: float, weight: float) -> None:
+        self.num += score * weight
+        self.den += weight
+
+    def result(self) -> float | None:
+        if self.den <= 0:
+            return None
+        return max(0.0, min(100.0, round(100.0 * (self.num / self.den), 9)))
+
+
+def _scorable(item: Item) -> bool:
+    if item.type in ("text", "photo"):
+        return False
+    if item.type == "number":
+        return item.pass_min is not None or item.pass_max is not None
+    if item.type == "timer":
+        return item.target_sec is not None
+    return True
+
+
+def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitScore:
+    """Score one visit's answers against its checklist.
+
+    Answers for keys the checklist does not have are ignored.
+
+    :raise AnswerError: a value of the wrong type for its item.
+    """
+    visit, emotional, rational = _Acc(), _Acc(), _Acc()
+    stages: dict = {}
+    touchpoints: dict = {}
+    failed: list[str] = []
+    critical: list[str] = []
+    answered = scored = 0
+    for stage in checklist.stages:
+        stage_acc = _Acc()
+        for tp in stage.touchpoints:
+            tp_acc = _Acc()
+            for item in tp.items:
+                value = normalize(item, answers.get(item.key))
+                if value is not None:
+                    answered += 1
+                s = item_score(item, value)
+                if s is None and value is None and item.required and _scorable(item):
+                    s = 0.0  # unanswered required item counts as 0
+                if item_failed(item, value):
+                    failed.append(item.key)
+                    if item.critical:
+                        critical.append(item.key)
+                if s is None:
+                    continue
+                scored += 1
+                w = item.weight * tp.importance
+                tp_acc.add(s, item.weight)
+                stage_acc.add(s, w)
+                visit.add(s, w)
+                if item.type == "rating" and item.mode == "emotional":
+                    emotional.add(s, w)
+                else:
+                    rational.add(s, w)
+            touchpoints[tp.key] = tp_acc.result()
+        stages[stage.key] = stage_acc.result()
+    score = visit.result()
+    passed = score is not None and score >= checklist.pass_score - 1e-9 and not critical
+    return VisitScore(score=score, passed=passed, stages=stages, touchpoints=touchpoints,
+                      emotional=emotional.result(), rational=rational.result(),
+                      failed_items=tuple(failed), critical_failures=tuple(critical),
+                      answered=answered, scored=scored)
+
+
+def missing_requirements(checklist: Checklist, answers: Mapping[str, object],
+                         photo_counts: Mapping[str, int] | None = None) -> list[Missing]:
+    """What blocks submitting: required items unanswered and failed photo_on_fail items
+    without a photo, in checklist order."""
+    photo_counts = photo_counts or {}
+    out: list[Missing] = []
+    for item in checklist.items():
+        value = normalize(item, answers.get(item.key))
+        photos = photo_counts.get(item.key) or 0
+        if item.required and value is None and not (item.type == "photo" and photos > 0):
+            out.append(Missing(item.key, "required"))
+        elif item.photo_on_fail and item_failed(item, value) and photos <= 0:
+            out.append(Missing(item.key, "photo_on_fail"))
+    return out

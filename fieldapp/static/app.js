@@ -1,0 +1,215 @@
+// Glue for htmx on the auditor's phone. No inline scripts (CSP), no build step.
+// - CSRF token in a header on every htmx request
+// - every save to an item gets a client id and timestamp and goes through
+//   the outbox (outbox.js): kept until the server confirms it
+// - a failed save marks its item "not saved" with a Retry button and keeps
+//   what was typed (inputs are only replaced by a successful reply)
+// - stopwatch marks carry the phone's own time, fixed at the tap
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  function block(elt) {
+    return elt && elt.closest ? elt.closest(".item, .feeling") : null;
+  }
+
+  function setState(box, state) {
+    if (!box) return;
+    box.classList.toggle("unsaved", state === "failed");
+    box.classList.toggle("saving", state === "saving");
+    var retry = box.querySelector(".retry-state");
+    if (retry) retry.hidden = state !== "failed";
+    var saved = box.querySelector(".save-state");
+    if (saved && state === "saving") saved.textContent = "…";
+    if (saved && state === "failed") saved.textContent = "";
+  }
+
+  function kindOf(elt) {
+    if (elt.closest(".photo-form")) return "photo";
+    if (elt.hasAttribute("data-stamp")) return "timer";
+    if (elt.closest(".feeling")) return "feeling";
+    return "answer";
+  }
+
+  document.addEventListener("htmx:configRequest", function (evt) {
+    evt.detail.headers["X-CSRFToken"] = csrfToken();
+    var elt = evt.detail.elt;
+    var box = block(elt);
+    if (!box || evt.detail.verb !== "post" || !window.Outbox) return;
+    var params = evt.detail.parameters;
+    if (elt.hasAttribute("data-stamp")) {
+      if (!elt.dataset.at) elt.dataset.at = new Date().toISOString();
+      if (!elt.dataset.clientId) elt.dataset.clientId = newId();
+      params.at = elt.dataset.at;
+      params.client_id = elt.dataset.clientId;
+    } else {
+      params.client_id = newId();
+      params.client_ts = new Date().toISOString();
+    }
+    elt._outboxId = params.client_id;
+    elt._outboxKind = kindOf(elt);
+    if (!/\/(delete|reset)$/.test(evt.detail.path)) {
+      Outbox.keep(evt.detail.path, evt.detail.formData, box.id, elt._outboxKind);
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (evt) { setState(block(evt.detail.elt), "saving"); });
+
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var elt = evt.detail.elt, xhr = evt.detail.xhr;
+    var box = block(elt);
+    if (!box || !elt._outboxId) return;
+    var status = xhr ? xhr.status : 0;
+    if (evt.detail.successful || status === 422) {
+      Outbox.remove(elt._outboxId).then(Outbox.updateBadge);
+      setState(box, "ok");
+    } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      // The server refused it for good (frozen visit, too large, gone): not worth replaying.
+      Outbox.remove(elt._outboxId).then(Outbox.updateBadge);
+      var msgs = document.getElementById("i18n");
+      setState(box, "ok");
+      var state = box.querySelector(".save-state");
+      if (state) { state.textContent = status === 413 ? msgs.dataset.tooLarge : msgs.dataset.refused; state.classList.add("field-error"); }
+    } else {
+      setState(box, "failed");
+      if (elt._outboxKind === "timer") advanceStopwatch(box, elt.getAttribute("hx-vals"), elt.dataset.at);
+      if (elt._outboxKind === "photo") notePendingPhoto(box);
+      Outbox.updateBadge();
+    }
+  });
+
+  // Submitting freezes a visit: it waits until every kept save has reached the server.
+  document.addEventListener("outbox:count", function (evt) {
+    document.querySelectorAll("[data-wait-for-sync]").forEach(function (el) {
+      el.disabled = evt.detail > 0 || el.hasAttribute("data-blocked");
+      var note = document.getElementById("sync-first");
+      if (note) note.hidden = evt.detail === 0;
+    });
+  });
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest(".retry");
+    if (button && window.Outbox) Outbox.flush();
+  });
+
+  // -- showing saves that are still waiting (after a failure or a reload) --
+
+  function advanceStopwatch(box, valsJson, at) {
+    var sw = box.querySelector(".stopwatch");
+    if (!sw) return;
+    var event;
+    try { event = JSON.parse(valsJson || "{}").event; } catch (e) { return; }
+    var events = JSON.parse(sw.dataset.events || "[]");
+    var done = JSON.parse(sw.dataset.done || "[]");
+    if (!event || done.indexOf(event) >= 0) return;
+    done.push(event);
+    sw.dataset.done = JSON.stringify(done);
+    if (!sw.dataset.first) sw.dataset.first = at;
+    var list = sw.querySelector(".sw-marks");
+    if (!list) { list = document.createElement("ol"); list.className = "sw-marks"; sw.appendChild(list); }
+    var li = document.createElement("li");
+    li.textContent = event.replace(/_/g, " ") + " · " + document.getElementById("i18n").dataset.pendingMark;
+    list.appendChild(li);
+    var remaining = events.filter(function (e) { return done.indexOf(e) < 0; });
+    var button = sw.querySelector(".sw-btn");
+    sw.dataset.running = remaining.length ? "1" : "";
+    if (!button) return;
+    if (!remaining.length) { button.remove(); return; }
+    delete button.dataset.at;
+    delete button.dataset.clientId;
+    button.setAttribute("hx-vals", JSON.stringify({ event: remaining[0] }));
+    var label = remaining.length === 1 ? sw.dataset.labelStop : sw.dataset.labelLap;
+    button.textContent = label + ": " + remaining[0].replace(/_/g, " ");
+  }
+
+  function notePendingPhoto(box) {
+    var holder = box.querySelector(".photos");
+    if (!holder || holder.querySelector(".photo-pending")) return;
+    var note = document.createElement("span");
+    note.className = "badge photo-pending";
+    note.textContent = document.getElementById("i18n").dataset.pendingPhoto;
+    holder.appendChild(note);
+  }
+
+  function applyPending(entry) {
+    var box = document.getElementById(entry.target);
+    if (!box) return;
+    box.classList.add("unsaved");
+    var retry = box.querySelector(".retry-state");
+    if (retry) retry.hidden = false;
+    if (entry.kind === "timer") {
+      var at = null, vals = {};
+      entry.fields.forEach(function (f) { if (f[0] === "at") at = f[1]; if (f[0] === "event") vals.event = f[1]; });
+      advanceStopwatch(box, JSON.stringify(vals), at);
+    } else if (entry.kind === "photo") {
+      notePendingPhoto(box);
+    } else {
+      entry.fields.forEach(function (f) {
+        if (f.length === 3) return;
+        box.querySelectorAll('[name="' + f[0] + '"]').forEach(function (input) {
+          if (input.type === "radio") input.checked = input.value === f[1];
+          else if (input.type !== "hidden" && input.type !== "file") input.value = f[1];
+        });
+      });
+    }
+  }
+
+  // A running stopwatch shows the time since its first mark.
+  setInterval(function () {
+    document.querySelectorAll('.stopwatch[data-running="1"]').forEach(function (sw) {
+      var first = Date.parse(sw.dataset.first);
+      if (isNaN(first)) return;
+      var s = Math.max(0, Math.floor((Date.now() - first) / 1000));
+      var out = sw.querySelector(".sw-display");
+      if (out) out.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    });
+  }, 500);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js").then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function (reg) {
+        // Cache every page of a visit as soon as it is opened.
+        var urls = Array.prototype.map.call(document.querySelectorAll("[data-cache-page]"),
+                                            function (a) { return a.getAttribute("href"); });
+        if (urls.length && reg.active) reg.active.postMessage({ type: "cache-pages", urls: urls });
+      }).catch(function () {});
+    }
+    if (window.Outbox) {
+      Outbox.all().then(function (entries) {
+        entries.forEach(applyPending);
+        return Outbox.updateBadge();
+      }).then(function (n) { if (n && navigator.onLine) Outbox.flush(); }).catch(function () {});
+    }
+    document.querySelectorAll("form.logout-form").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+          navigator.serviceWorker.controller.postMessage({ type: "forget-pages" });
+        }
+      });
+    });
+    // Starting a visit records the phone's location when the user allows it.
+    document.querySelectorAll("form.start-form").forEach(function (form) {
+      form.addEventListener("submit", function (evt) {
+        if (form.dataset.located || !navigator.geolocation) return;
+        evt.preventDefault();
+        var done = function () { form.dataset.located = "1"; form.submit(); };
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          form.querySelector('[name="latitude"]').value = pos.coords.latitude.toFixed(5);
+          form.querySelector('[name="longitude"]').value = pos.coords.longitude.toFixed(5);
+          done();
+        }, done, { timeout: 4000, maximumAge: 600000 });
+      });
+    });
+  });
+})();

@@ -1,0 +1,63 @@
+// Service worker: keeps the auditor's pages usable with no signal.
+// Pages: network first, the last good copy when offline. Static files and
+// photos: cache first. Posts are never touched here: the page's outbox
+// (app.js) stores and replays them.
+"use strict";
+const STATIC = "cem-static-v1";
+const PAGES = "cem-pages-v1";
+const PRECACHE = ["/static/app.css", "/static/app.js", "/static/htmx-2.0.11.min.js",
+                  "/static/outbox.js", "/manifest.webmanifest", "/static/icon-192.png"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(STATIC).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(PAGES);
+  try {
+    const response = await fetch(request);
+    if (response.ok && !response.redirected) cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    const cached = await cache.match(request, { ignoreVary: true });
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(STATIC)).put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/photos/")) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate" &&
+             (url.pathname.startsWith("/visits/") || url.pathname === "/home")) {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+// The page asks for a visit's pages to be cached when the visit starts.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "cache-pages" && Array.isArray(data.urls)) {
+    event.waitUntil(caches.open(PAGES).then((cache) => Promise.all(
+      data.urls.map((u) => fetch(u, { credentials: "same-origin" })
+        .then((r) => (r.ok && !r.redirected ? cache.put(u, r) : null)).catch(() => null)))));
+  }
+  if (data.type === "forget-pages") {
+    event.waitUntil(caches.delete(PAGES));
+  }
+});

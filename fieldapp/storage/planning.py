@@ -1,0 +1,168 @@
+"""What the planner reads and writes: field measurements, traffic, staffing,
+saved what-ifs and background simulation jobs."""
+
+from __future__ import annotations
+
+import json
+
+from . import now, placeholders
+
+DONE_STATES = ("submitted", "reviewed", "released")
+
+
+def timings_for(db, store_ids: list[int], date_from: str, date_to: str) -> list[dict]:
+    """Stopwatch marks of finished visits to these stores started in [date_from, date_to]."""
+    if not store_ids:
+        return []
+    marks = placeholders(store_ids)
+    return list(db.query(
+        f"SELECT t.visit_id, t.item_key, t.event, t.at, s.code AS store, v.checklist_row_id "
+        f"FROM timings t JOIN visits v ON v.id = t.visit_id JOIN stores s ON s.id = v.store_id "
+        f"WHERE v.store_id IN ({marks}) AND v.status IN ('submitted','reviewed','released') "
+        f"AND substr(v.started_at, 1, 10) BETWEEN ? AND ? ORDER BY t.visit_id, t.at, t.id",
+        [*store_ids, date_from, date_to]))
+
+
+def stage_emotions(db, visit_ids: list[int]) -> dict[tuple[int, str], int]:
+    if not visit_ids:
+        return {}
+    marks = placeholders(visit_ids)
+    return {(r["visit_id"], r["stage_key"]): r["emotion"] for r in db.query(
+        f"SELECT visit_id, stage_key, emotion FROM stage_notes WHERE visit_id IN ({marks}) "
+        f"AND emotion IS NOT NULL", visit_ids)}
+
+
+def traffic_for(db, store_ids: list[int], date_from: str, date_to: str) -> list[dict]:
+    """Counts per 15-minute slot of a typical store of the group (the mean over stores)."""
+    if not store_ids:
+        return []
+    marks = placeholders(store_ids)
+    return list(db.query(
+        f"SELECT day, slot_start, CAST(round(avg(count)) AS INTEGER) AS count FROM traffic_counts "
+        f"WHERE store_id IN ({marks}) AND day BETWEEN ? AND ? GROUP BY day, slot_start "
+        f"ORDER BY day, slot_start", [*store_ids, date_from, date_to]))
+
+
+def staffing_for(db, store_ids: list[int]) -> list[dict]:
+    if not store_ids:
+        return []
+    marks = placeholders(store_ids)
+    return list(db.query(  # a typical store's rota: the rounded mean over the stores
+        f"SELECT hour, CAST(round(avg(servers)) AS INTEGER) AS servers FROM staffing WHERE store_id IN ({marks}) "
+        f"GROUP BY hour ORDER BY hour", store_ids))
+
+
+# -- saved what-ifs ----------------------------------------------------------
+
+def save_scenario(db, *, org_id: int, user_id: int, store_id: int | None, name: str,
+                  baseline_yaml: str, calibration: dict) -> int:
+    stamp = now()
+    with db.atomic():
+        return db["planner_scenarios"].insert({
+            "org_id": org_id, "created_by": user_id, "store_id": store_id, "name": name,
+            "baseline_yaml": baseline_yaml, "changes_json": "{}",
+            "calibration_json": json.dumps(calibration, ensure_ascii=False),
+            "created_at": stamp, "updated_at": stamp}).last_pk
+
+
+def get_scenario(db, scenario_id: int, org_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM planner_scenarios WHERE id = ? AND org_id = ?",
+                         [scenario_id, org_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    row["changes"] = json.loads(row["changes_json"])
+    row["calibration"] = json.loads(row["calibration_json"])
+    return row
+
+
+def update_changes(db, scenario_id: int, changes: dict) -> None:
+    with db.atomic():
+        db["planner_scenarios"].update(scenario_id, {"changes_json": json.dumps(changes),
+                                                     "updated_at": now()})
+
+
+def scenarios_of(db, org_id: int, limit: int = 30) -> list[dict]:
+    return list(db.query(
+        "SELECT p.id, p.name, p.updated_at, s.name AS store_name FROM planner_scenarios p "
+        "LEFT JOIN stores s ON s.id = p.store_id WHERE p.org_id = ? ORDER BY p.id DESC LIMIT ?",
+        [org_id, limit]))
+
+
+# -- background jobs ---------------------------------------------------------
+
+def enqueue_job(db, *, org_id: int, user_id: int, kind: str, title: str, payload: dict) -> int:
+    with db.atomic():
+        return db["sim_jobs"].insert({
+            "org_id": org_id, "created_by": user_id, "kind": kind, "title": title,
+            "input_json": json.dumps(payload, ensure_ascii=False), "status": "queued",
+            "created_at": now()}).last_pk
+
+
+def get_job(db, job_id: int, org_id: int | None = None) -> dict | None:
+    sql, args = "SELECT * FROM sim_jobs WHERE id = ?", [job_id]
+    if org_id is not None:
+        sql, args = sql + " AND org_id = ?", [job_id, org_id]
+    rows = list(db.query(sql, args))
+    if not rows:
+        return None
+    row = rows[0]
+    row["input"] = json.loads(row["input_json"])
+    row["result"] = json.loads(row["result_json"]) if row["result_json"] else None
+    return row
+
+
+def jobs_of(db, org_id: int, limit: int = 20) -> list[dict]:
+    return list(db.query("SELECT id, kind, title, status, progress_done, progress_total, created_at "
+                         "FROM sim_jobs WHERE org_id = ? ORDER BY id DESC LIMIT ?", [org_id, limit]))
+
+
+def queued_count(db) -> int:
+    return db.execute("SELECT count(*) FROM sim_jobs WHERE status = 'queued'").fetchone()[0]
+
+
+def claim_next_job(db) -> dict | None:
+    """Mark the oldest queued job running and return it; None when there is none.
+
+    The UPDATE's ``status = 'queued'`` guard makes the claim safe when several
+    server processes look for work at once.
+    """
+    with db.atomic():
+        row = db.execute("SELECT id FROM sim_jobs WHERE status = 'queued' ORDER BY id LIMIT 1").fetchone()
+        if row is None:
+            return None
+        stamp = now()
+        claimed = db.execute("UPDATE sim_jobs SET status = 'running', started_at = ?, heartbeat_at = ? "
+                             "WHERE id = ? AND status = 'queued'", [stamp, stamp, row[0]]).rowcount
+    return get_job(db, row[0]) if claimed else None
+
+
+def set_progress(db, job_id: int, done: int, total: int) -> bool:
+    """Record progress; return True when the planner asked to cancel."""
+    with db.atomic():
+        db.execute("UPDATE sim_jobs SET progress_done = ?, progress_total = ?, heartbeat_at = ? "
+                   "WHERE id = ?", [done, total, now(), job_id])
+    return bool(db.execute("SELECT cancel_requested FROM sim_jobs WHERE id = ?", [job_id]).fetchone()[0])
+
+
+def finish_job(db, job_id: int, status: str, result: dict | None = None, error: str | None = None) -> None:
+    with db.atomic():
+        db.execute("UPDATE sim_jobs SET status = ?, result_json = ?, error = ?, finished_at = ? "
+                   "WHERE id = ?", [status, json.dumps(result, ensure_ascii=False) if result else None,
+                                    error, now(), job_id])
+
+
+def request_cancel(db, job_id: int) -> None:
+    with db.atomic():
+        db.execute("UPDATE sim_jobs SET cancel_requested = 1 WHERE id = ? AND status IN ('queued','running')",
+                   [job_id])
+        db.execute("UPDATE sim_jobs SET status = 'cancelled', finished_at = ? "
+                   "WHERE id = ? AND status = 'queued'", [now(), job_id])
+
+
+def interrupt_stale_jobs(db, older_than: str) -> int:
+    """Jobs left 'running' by a server that stopped are 'interrupted', not lost."""
+    with db.atomic():
+        return db.execute("UPDATE sim_jobs SET status = 'interrupted', finished_at = ? "
+                          "WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
+                          [now(), older_than]).rowcount

@@ -1,0 +1,28 @@
+"""Showing stored UTC timestamps in the stores' time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Flask
+
+STORE_TZ = timezone(timedelta(hours=9))  # Korea Standard Time, no daylight saving
+
+
+def local(value: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``2026-11-23T03:00:00+00:00`` -> ``2026-11-23 12:00`` (KST)."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        return moment.strftime(fmt)
+    return moment.astimezone(STORE_TZ).strftime(fmt)
+
+
+def today_local() -> str:
+    return datetime.now(STORE_TZ).date().isoformat()
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = local
+    app.jinja_env.filters["localdate"] = lambda v: local(v, "%Y-%m-%d")

@@ -1,0 +1,78 @@
+"""Who may use each route: the one table the authorisation test reads.
+
+The targets are fixed demo objects: a released visit by the mystery shopper
+``shopper`` at Haeundae (HU03, managed by ``manager2``; ``manager`` runs the
+other two stores), one of its photos, one of its corrective actions, an
+assignment of ``shopper``, and a planner scenario and job of the organisation.
+Everyone not listed for a route must get 403 or 404 (anonymous: the login
+page), whatever the id; the listed users must get anything but that.
+"""
+
+USERS = ("admin", "manager", "manager2", "reviewer", "shopper", "staff", "planner")
+PUBLIC = "public"          # no login needed
+ANY_USER = set(USERS)      # any logged-in user
+OFFICE = {"admin", "reviewer", "manager", "manager2"}
+REPORT_READERS = {"admin", "reviewer", "manager2"}   # may read this visit's reports
+PLANNERS = {"admin", "planner"}
+
+ALLOWED = {
+    "home.root": PUBLIC,
+    "auth.login": PUBLIC,
+    "static": PUBLIC,
+    "pwa.manifest": PUBLIC,
+    "pwa.service_worker": PUBLIC,
+    "home.index": ANY_USER,
+    "auth.logout": ANY_USER,
+    "auth.set_locale": ANY_USER,
+    # the auditor's flow: only the visit's own auditor
+    "audit.start": {"shopper"},
+    "audit.new_internal": {"staff"},
+    "audit.visit": {"shopper", "admin", "reviewer", "manager2"},
+    "audit.stage": {"shopper"},
+    "audit.answer": {"shopper"},
+    "audit.timing": {"shopper"},
+    "audit.timing_reset": {"shopper"},
+    "audit.upload_photo": {"shopper"},
+    "audit.delete_photo": {"shopper"},
+    "audit.feeling": {"shopper"},
+    "audit.summary": {"shopper"},
+    "photos_views.photo": {"shopper", "admin", "reviewer", "manager2"},
+    # review
+    "review.show": {"shopper", "admin", "reviewer", "manager2"},
+    "review.comment": {"admin", "reviewer"},
+    "review.decide": {"admin", "reviewer"},
+    "assignments.index": OFFICE,
+    # manager side
+    "reports.visit_html": REPORT_READERS,
+    "reports.visit_pdf": REPORT_READERS,
+    "reports.period_html": OFFICE,
+    "reports.period_pdf": OFFICE,
+    "dashboard.index": OFFICE,
+    "dashboard.data_csv": OFFICE,
+    "dashboard.data_json": OFFICE,
+    "actions.index": OFFICE,
+    "actions.show": REPORT_READERS,
+    "actions.new": {"admin", "manager2"},
+    "actions.create_view": {"admin", "manager2"},
+    "actions.done": {"admin", "manager2"},
+    "actions.verify_view": {"admin", "manager2"},
+    # planner
+    "planner.index": PLANNERS,
+    "planner.baseline": PLANNERS,
+    "planner.from_template": PLANNERS,
+    "planner.workspace": PLANNERS,
+    "planner.changes": PLANNERS,
+    "planner.download_yaml": PLANNERS,
+    "planner.compare": PLANNERS,
+    "planner.sweep": PLANNERS,
+    "planner.job": PLANNERS,
+    "planner.cancel": PLANNERS,
+    "planner.comparison_pdf": PLANNERS,
+    "admin.audit_log_page": {"admin"},
+}
+
+# What a route needs besides its URL to get past "not found" for an allowed
+# user (``{failed_item}`` is one failed item of the target visit).
+QUERY = {"actions.new": {"item": "{failed_item}"}}
+FORM = {"actions.create_view": {"item_key": "{failed_item}"},
+        "planner.from_template": {"template": "doughnut_saturday.yaml"}}

@@ -1,0 +1,79 @@
+import pytest
+
+from checklists import (ITEM_TYPES, JOURNEY_STAGES, KINDS, library_paths, load_checklist,
+                        load_library, missing_requirements, score_visit)
+
+EXPECTED_IDS = {"doughnut-mystery-shop", "avis-rental-journey", "hilton-stay",
+                "virgin-atlantic-journey", "skt-store-journey", "hyundai-card-promise-check",
+                "vips-customer-panel"}
+
+
+def best_answer(item):
+    if item.type in ("yes_no", "yes_no_na"):
+        return "yes"
+    if item.type == "rating":
+        return 5
+    if item.type == "number":
+        for v in (item.pass_min, item.pass_max, item.min, item.max, 0.0):
+            if v is not None:
+                return float(v)
+    if item.type == "choice":
+        return max(item.choices, key=lambda c: c.score).key
+    if item.type == "timer":
+        return 0.0
+    if item.type == "text":
+        return "ok"
+    return 1  # photo
+
+
+def test_library_ids():
+    assert set(load_library()) == EXPECTED_IDS
+    assert len(library_paths()) == len(EXPECTED_IDS)
+
+
+@pytest.mark.parametrize("path", library_paths(), ids=lambda p: p.name)
+def test_library_file_loads_and_scores(path):
+    c = load_checklist(path)
+    assert c.kind in KINDS
+    assert c.title.ko and c.title.en
+    for stage in c.stages:
+        assert stage.journey_stage in JOURNEY_STAGES
+    items = list(c.items())
+    assert {i.type for i in items} <= set(ITEM_TYPES)
+    best = {i.key: best_answer(i) for i in items}
+    s = score_visit(c, best)
+    assert s.score == 100 and s.passed and s.failed_items == ()
+    assert missing_requirements(c, best, {}) == []
+    worst = {i.key: "no" for i in items if i.type in ("yes_no", "yes_no_na")}
+    s2 = score_visit(c, worst)
+    assert s2.score is not None and s2.score < s.score and not s2.passed
+
+
+def test_doughnut_shop_is_rich():
+    c = load_library()["doughnut-mystery-shop"]
+    items = list(c.items())
+    assert 35 <= len(items) <= 50
+    assert len(c.stages) == 7
+    timers = [i for i in items if i.type == "timer"]
+    assert len(timers) >= 3 and all(t.target_sec for t in timers)
+    assert c.item("queue_to_greeted").timer_events == ("queue_joined", "greeted")
+    assert c.item("order_to_served").timer_events == ("order_taken", "served")
+    assert any(i.critical for i in c.stages[2].items())  # hygiene
+    assert sum(i.photo_on_fail for i in items) >= 5
+    for stage in c.stages:
+        assert any(i.type == "rating" and i.mode == "emotional" for i in stage.items())
+    # one critical hygiene failure fails an otherwise perfect visit
+    answers = {i.key: best_answer(i) for i in items}
+    answers["no_bare_hand_contact"] = "no"
+    s = score_visit(c, answers)
+    assert s.score > 90 and not s.passed and s.critical_failures == ("no_bare_hand_contact",)
+
+
+def test_kinds_covered():
+    kinds = {c.kind for c in load_library().values()}
+    assert {"mystery_shop", "promise_check", "customer_voice", "internal_audit"} <= kinds
+
+
+def test_hilton_importance_varies():
+    c = load_library()["hilton-stay"]
+    assert len({tp.importance for s in c.stages for tp in s.touchpoints}) >= 3
