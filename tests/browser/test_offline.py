@@ -4,6 +4,7 @@ and reach the server exactly once when the connection returns."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from fieldapp.db import connect
 from tests.audit_helpers import doughnut, passing_value
@@ -46,18 +47,19 @@ def test_offline_answers_and_timer_sync_once_after_reload(live_server, browser):
     shot(page, "07-offline-waiting")
 
     page.reload()  # still offline: the worker serves the page, the outbox re-applies the saves
+    # the outbox reads IndexedDB after DOMContentLoaded, so wait for it rather than race it
     for item in answers:
-        assert page.locator(f"#item-{item.key} input[value='{passing_value(item)}']").is_checked()
-    assert page.locator(f"#item-{timer.key} .sw-marks li").count() == len(timer.timer_events)
-    assert not page.locator("#net-status").is_hidden()
+        expect(page.locator(f"#item-{item.key} input[value='{passing_value(item)}']")).to_be_checked()
+    expect(page.locator(f"#item-{timer.key} .sw-marks li")).to_have_count(len(timer.timer_events))
+    expect(page.locator("#net-status")).to_be_visible()
 
     db = connect(live_server.config["DATABASE"])
     assert db.execute("SELECT count(*) FROM answers WHERE visit_id = ?", [visit_id]).fetchone()[0] == 0
 
     # the summary page (cached too) will not submit while saves are still on the phone
     page.goto(f"{base}/visits/{visit_id}/submit")
-    assert page.locator("button[data-wait-for-sync]").is_disabled()
-    assert page.locator("#sync-first").is_visible()
+    expect(page.locator("button[data-wait-for-sync]")).to_be_disabled()
+    expect(page.locator("#sync-first")).to_be_visible()
     page.go_back()
 
     context.set_offline(False)
