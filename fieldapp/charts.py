@@ -123,7 +123,7 @@ def journey_map(stages: list[dict], pass_score: float = 80, width: int = 680) ->
 
 
 def wait_bars(waits: list[dict], width: int = 680) -> Markup:
-    """Horizontal bars of measured waits with the target marked.
+    """Horizontal bars of measured waits with the target marked, values in a right column.
 
     :param waits: dicts with ``label``, ``seconds`` and ``target`` (seconds or None);
         optional ``p90`` draws a whisker.
@@ -152,8 +152,8 @@ def wait_bars(waits: list[dict], width: int = 680) -> Markup:
             tx = label_w + plot_w * w["target"] / scale_max
             body.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 19}" stroke="{INK}" '
                         f'stroke-width="2" stroke-dasharray="3,2"/>')
-        end = label_w + max(bar, plot_w * (w.get("p90") or 0) / scale_max)
-        body.append(_text(end + 5, y + 13, mmss(w["seconds"]) + (
+        # values sit in their own column at the right, clear of bars and target lines
+        body.append(_text(label_w + plot_w + 6, y + 13, mmss(w["seconds"]) + (
             f" / {mmss(w['target'])}" if w.get("target") else ""), 9, "start", MUTED))
     return _svg(width, height, body, "waits against targets")
 

@@ -52,6 +52,6 @@ def number(value) -> str:
 def register_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(pick=pick, text_of=text_of, current_locale=current_locale)
     app.jinja_env.filters["num"] = number
-    from .labels import job_status
+    from .labels import calibration_warning, job_status
 
-    app.jinja_env.globals["job_status"] = job_status
+    app.jinja_env.globals.update(job_status=job_status, calibration_warning=calibration_warning)

@@ -25,6 +25,45 @@ JOB_STATUS_LABELS = {
 
 def job_status(code: str) -> str:
     return str(JOB_STATUS_LABELS.get(code, code))
+
+
+# Calibration warnings (simulation.calibrate gives code + params + English text).
+CALIBRATION_WARNINGS = {
+    "pooled_stores": _l("Timings from %(n)s stores are pooled (%(names)s); "
+                        "choose one store for a per-store baseline."),
+    "pooled_stations": _l("Timings from %(n)s stations are pooled into one (%(names)s)."),
+    "repeated_marks": _l("%(n)s repeated marks: the first arrival/start and the last end mark were used."),
+    "start_before_arrival": _l("%(n)s visits with the start mark before the arrival mark "
+                               "were left out of the waits."),
+    "end_before_start": _l("%(n)s visits with the end mark before the start mark "
+                           "were left out of the service times."),
+    "zero_service": _l("%(n)s service times of zero (same start and end mark) were left out."),
+    "before_opening": _l("%(n)s traffic slots before opening (%(open)s) were ignored."),
+    "missing_slots": _l("%(n)s time slots are missing on some days (e.g. %(slot)s: %(counted)s of "
+                        "%(days)s days); their mean uses the days counted."),
+    "few_days": _l("Traffic covers only %(days)s day(s); rates per slot are rough."),
+    "no_staffing": _l("No staffing given: 1 server assumed all day."),
+    "uncovered_slots": _l("No server on duty in %(n)s time slots with arrivals (first at %(first)s); "
+                          "the rota has no server for that hour."),
+    "few_service_times": _l("Only %(n)s service times; the fitted distribution is rough."),
+    "no_waits": _l("No visit has both an arrival and a start mark: no observed waits to check against."),
+    "few_ratings": _l("Only %(n)s ratings: the default satisfaction curve was kept."),
+}
+
+
+def calibration_warning(warning) -> str:
+    """A calibration warning in the user's language; unknown codes keep the English text."""
+    if isinstance(warning, str):  # baselines saved before warnings carried codes
+        return warning
+    label = CALIBRATION_WARNINGS.get(warning.get("code"))
+    if label is None:
+        return warning.get("text", "")
+    try:
+        return str(label) % warning.get("params", {})
+    except (KeyError, TypeError, ValueError):
+        return warning.get("text", "")
+
+
 JOURNEY_LABELS = {
     "awareness": _l("awareness"), "consideration": _l("consideration"),
     "purchase": _l("purchase"), "use": _l("use"), "retention": _l("retention"),

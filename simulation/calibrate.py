@@ -466,6 +466,11 @@ def fit_satisfaction(pairs, *, multiplier: float | None = None) -> dict:
 # ----------------------------------------------------------------------------- timings
 
 
+def _warn(warnings: list, code: str, text: str, **params) -> None:
+    """A warning both ways: ``code`` and ``params`` for an app to translate, ``text`` to read."""
+    warnings.append({"code": code, "params": params, "text": text.format(**params)})
+
+
 def _timing_pairs(timings, event_roles, warnings):
     roles = {}
     for role, names in (event_roles or DEFAULT_EVENT_ROLES).items():
@@ -498,13 +503,15 @@ def _timing_pairs(timings, event_roles, warnings):
         names = ", ".join(sorted(roles))
         raise CalibrationError(f"timings: no records with a known event (known: {names})")
     if len(stores - {""}) > 1:
-        warnings.append(f"timings from {len(stores - {''})} stores are pooled "
-                        f"({', '.join(sorted(stores - {''})[:5])}); filter by store for a per-store baseline")
+        named = sorted(stores - {""})
+        _warn(warnings, "pooled_stores", "timings from {n} stores are pooled ({names}); "
+              "filter by store for a per-store baseline", n=len(named), names=", ".join(named[:5]))
     if len(stations) > 1:
-        warnings.append(f"timings from {len(stations)} stations are pooled into one "
-                        f"({', '.join(sorted(stations)[:5])})")
+        _warn(warnings, "pooled_stations", "timings from {n} stations are pooled into one ({names})",
+              n=len(stations), names=", ".join(sorted(stations)[:5]))
     if dups:
-        warnings.append(f"{dups} repeated marks: the first arrival/start and the last end mark were used")
+        _warn(warnings, "repeated_marks",
+              "{n} repeated marks: the first arrival/start and the last end mark were used", n=dups)
     waits, service, bad_w, bad_s, zero_s = [], [], 0, 0, 0
     for m in marks.values():
         if "arrive" in m and "start" in m:
@@ -522,11 +529,14 @@ def _timing_pairs(timings, event_roles, warnings):
             else:
                 service.append(d)
     if bad_w:
-        warnings.append(f"{bad_w} visits with the start mark before the arrival mark were left out of the waits")
+        _warn(warnings, "start_before_arrival",
+              "{n} visits with the start mark before the arrival mark were left out of the waits", n=bad_w)
     if bad_s:
-        warnings.append(f"{bad_s} visits with the end mark before the start mark were left out of the service times")
+        _warn(warnings, "end_before_start",
+              "{n} visits with the end mark before the start mark were left out of the service times", n=bad_s)
     if zero_s:
-        warnings.append(f"{zero_s} service times of zero (same start and end mark) were left out")
+        _warn(warnings, "zero_service",
+              "{n} service times of zero (same start and end mark) were left out", n=zero_s)
     return waits, service, len(marks)
 
 
@@ -555,17 +565,19 @@ def _arrivals(traffic, open_min, warnings):
         open_min = slots[0]
     early = [s for s in slots if s < open_min]
     if early:
-        warnings.append(f"{len(early)} traffic slots before opening ({_hhmm(open_min)}) were ignored")
+        _warn(warnings, "before_opening", "{n} traffic slots before opening ({open}) were ignored",
+              n=len(early), open=_hhmm(open_min))
         slots = [s for s in slots if s >= open_min]
         if not slots:
             raise CalibrationError(f"traffic: no counts at or after opening time {_hhmm(open_min)}")
     ndays = len(days)
     thin = [s for s in slots if len(per_slot[s]) < ndays]
     if thin:
-        warnings.append(f"{len(thin)} slots are missing on some days (e.g. {_hhmm(thin[0])}: "
-                        f"{len(per_slot[thin[0]])} of {ndays} days); their mean uses the days counted")
+        _warn(warnings, "missing_slots", "{n} slots are missing on some days (e.g. {slot}: "
+              "{counted} of {days} days); their mean uses the days counted",
+              n=len(thin), slot=_hhmm(thin[0]), counted=len(per_slot[thin[0]]), days=ndays)
     if ndays < 5:
-        warnings.append(f"traffic covers only {ndays} day(s); rates per slot are rough")
+        _warn(warnings, "few_days", "traffic covers only {days} day(s); rates per slot are rough", days=ndays)
     pieces, table = [], []
     for s in slots:
         mean = float(np.mean(per_slot[s]))
@@ -586,7 +598,7 @@ def _arrivals(traffic, open_min, warnings):
 
 def _staffing(staffing, open_min, horizon, schedule, warnings):
     if staffing is None or len(staffing) == 0:
-        warnings.append("no staffing given: 1 server assumed all day")
+        _warn(warnings, "no_staffing", "no staffing given: 1 server assumed all day")
         return {"source": "assumed", "servers": 1, "shifts": None}, None
     hours = {}
     for i, rec in enumerate(staffing):
@@ -620,8 +632,9 @@ def _staffing(staffing, open_min, horizon, schedule, warnings):
                 uncovered.append(t)
             t += SLOT_MIN
     if uncovered:
-        warnings.append(f"no server on duty in {len(uncovered)} slots with arrivals (first at "
-                        f"{_hhmm(open_min + uncovered[0])}); staffing has no or 0 servers for that hour")
+        _warn(warnings, "uncovered_slots", "no server on duty in {n} slots with arrivals (first at "
+              "{first}); staffing has no or 0 servers for that hour",
+              n=len(uncovered), first=_hhmm(open_min + uncovered[0]))
     return {"source": "staffing", "hours": {str(h): hours[h][0] for h in sorted(hours)},
             "shifts": shifts}, shifts
 
@@ -672,9 +685,11 @@ def calibrate(timings, traffic=None, staffing=None, ratings=None, *, event_roles
                                f"end mark to fit service times (got {len(service)})")
     svc = fit_service_time(service)
     if svc["n"] < FEW_SERVICE_SAMPLES:
-        warnings.append(f"only {svc['n']} service times; the fitted distribution is rough")
+        _warn(warnings, "few_service_times", "only {n} service times; the fitted distribution is rough",
+              n=svc["n"])
     if not waits:
-        warnings.append("no visit has both an arrival and a start mark: no observed waits to check against")
+        _warn(warnings, "no_waits",
+              "no visit has both an arrival and a start mark: no observed waits to check against")
     arrivals, open_min, horizon = _arrivals(traffic, open_min, warnings)
     staff, shifts = _staffing(staffing, open_min, horizon, arrivals["schedule"], warnings)
 
@@ -682,7 +697,8 @@ def calibrate(timings, traffic=None, staffing=None, ratings=None, *, event_roles
     if ratings is not None and len(ratings) > 0:
         if len(ratings) < MIN_RATINGS:
             _pairs(ratings)   # still report bad values
-            warnings.append(f"only {len(ratings)} ratings: the default satisfaction curve was kept")
+            _warn(warnings, "few_ratings", "only {n} ratings: the default satisfaction curve was kept",
+                  n=len(ratings))
         else:
             sat = fit_satisfaction(ratings)
     st = {"name": station, "service_min": dict(svc["spec"])}

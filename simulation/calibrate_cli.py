@@ -143,5 +143,5 @@ def format_report(rep: dict, out=None) -> str:
                        "they differ: check the inputs before trusting what-ifs")
             lines.append(f"  KS D = {ks['statistic']:.3f}, p = {ks['p_value']:.3g}: {verdict}")
     if rep["warnings"]:
-        lines += ["", "Warnings:"] + [f"  - {x}" for x in rep["warnings"]]
+        lines += ["", "Warnings:"] + [f"  - {x['text']}" for x in rep["warnings"]]
     return "\n".join(lines)

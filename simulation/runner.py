@@ -101,8 +101,14 @@ def _run_traced(scenario, seeds, path, progress):
     return reps
 
 
-def _ci(reps, key):
-    return mean_ci([r[key] for r in reps])
+def _ci(reps, key, **bounds):
+    return mean_ci([r[key] for r in reps], **bounds)
+
+
+# Natural ranges: an interval is cut where the quantity itself stops.
+SHARE = {"lower": 0.0, "upper": 1.0}     # proportions
+NONNEG = {"lower": 0.0}                  # times
+SCORE = {"lower": 0.0, "upper": 100.0}   # satisfaction
 
 
 def summarize(sc: Scenario, reps: list[dict], seed: int) -> dict:
@@ -110,15 +116,15 @@ def summarize(sc: Scenario, reps: list[dict], seed: int) -> dict:
     hist = LogHistogram()
     for r in reps:
         hist.merge(LogHistogram.from_dict(r["histogram"]))
-    wait = _ci(reps, "wait_mean")
+    wait = _ci(reps, "wait_mean", **NONNEG)
     wait.update(p50=hist.quantile(0.5), p90=hist.quantile(0.9), p95=hist.quantile(0.95),
-                over={t: mean_ci([r["wait_over"][t] for r in reps]) for t in reps[0]["wait_over"]},
+                over={t: mean_ci([r["wait_over"][t] for r in reps], **SHARE) for t in reps[0]["wait_over"]},
                 histogram=hist.chart())
     stations = {}
     for name, st0 in reps[0]["stations"].items():
         rs = [r["stations"][name] for r in reps]
         stations[name] = {
-            "wait_min": mean_ci([x["wait_mean"] for x in rs]),
+            "wait_min": mean_ci([x["wait_mean"] for x in rs], **NONNEG),
             "utilization": mean_or_none([x["utilization"] for x in rs]),
             "queue_length_mean": mean_or_none([x["queue_length_mean"] for x in rs]),
             "served": mean_or_none([x["served"] for x in rs]),
@@ -129,9 +135,9 @@ def summarize(sc: Scenario, reps: list[dict], seed: int) -> dict:
         rs = [r["classes"][name] for r in reps]
         classes[name] = {
             **{k: mean_or_none([x[k] for x in rs]) for k in ("arrived", "served", "balked", "reneged")},
-            "wait_min": mean_ci([x["wait_mean"] for x in rs]),
-            "perceived_wait_min": mean_ci([x["perceived_wait_mean"] for x in rs]),
-            "satisfaction": mean_ci([x["satisfaction_mean"] for x in rs]),
+            "wait_min": mean_ci([x["wait_mean"] for x in rs], **NONNEG),
+            "perceived_wait_min": mean_ci([x["perceived_wait_mean"] for x in rs], **NONNEG),
+            "satisfaction": mean_ci([x["satisfaction_mean"] for x in rs], **SCORE),
         }
     scalar = ("seed", "arrived", "served", "balked", "reneged", "in_system_at_end", "wait_mean",
               "wait_p50", "wait_p90", "wait_p95", "time_in_system_mean", "abandonment_rate",
@@ -145,11 +151,11 @@ def summarize(sc: Scenario, reps: list[dict], seed: int) -> dict:
         **{k: mean_or_none([r[k] for r in reps])
            for k in ("arrived", "served", "balked", "reneged", "in_system_at_end")},
         "wait_min": wait,
-        "time_in_system_min": _ci(reps, "time_in_system_mean"),
-        "abandonment_rate": _ci(reps, "abandonment_rate"),
-        "lost_rate": _ci(reps, "lost_rate"),
-        "perceived_wait_min": _ci(reps, "perceived_wait_mean"),
-        "satisfaction": _ci(reps, "satisfaction_mean"),
+        "time_in_system_min": _ci(reps, "time_in_system_mean", **NONNEG),
+        "abandonment_rate": _ci(reps, "abandonment_rate", **SHARE),
+        "lost_rate": _ci(reps, "lost_rate", **SHARE),
+        "perceived_wait_min": _ci(reps, "perceived_wait_mean", **NONNEG),
+        "satisfaction": _ci(reps, "satisfaction_mean", **SCORE),
         "stations": stations,
         "classes": classes,
         "staff_hours": reps[0]["staff_hours"],

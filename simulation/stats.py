@@ -105,8 +105,11 @@ def nice_width(raw: float) -> float:
     return 10 ** (exp + 1)
 
 
-def mean_ci(values) -> dict:
-    """Mean and t-based 95 % CI over replications (CI is null for one value)."""
+def mean_ci(values, lower: float | None = None, upper: float | None = None) -> dict:
+    """Mean and t-based 95 % CI over replications (CI is null for one value).
+
+    ``lower``/``upper`` are the quantity's natural range (0 for a wait, 0..1 for
+    a share): the interval is cut there so a planner never reads "-2 %"."""
     x = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
     if x.size == 0:
         return {"mean": None, "ci95": [None, None]}
@@ -116,7 +119,12 @@ def mean_ci(values) -> dict:
     from scipy import stats as _sps  # imported when first needed: it costs ~2 s at start
 
     half = float(_sps.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return {"mean": m, "ci95": [m - half, m + half]}
+    lo, hi = m - half, m + half
+    if lower is not None:
+        lo = max(lo, lower)
+    if upper is not None:
+        hi = min(hi, upper)
+    return {"mean": m, "ci95": [lo, hi]}
 
 
 def mean_or_none(values) -> float | None:

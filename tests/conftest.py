@@ -11,10 +11,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from fieldapp import create_app
 from fieldapp.db import connect, migrate
 from fieldapp import demo
+
+
+# Speed is measured by benchmarks/, never asserted: no per-example deadline.
+# CI draws the same examples on every run; `pytest --hypothesis-profile=explore`
+# searches afresh and longer.
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.load_profile("ci")
 
 
 def make_app(instance: Path, **overrides):

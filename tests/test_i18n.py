@@ -40,3 +40,17 @@ def test_answer_error_in_korean_and_english(client, auth):
     english = client.post(f"/visits/{visit_id}/items/{item.key}", data={"value": "9"},
                           headers={"X-CSRFToken": auth.token(), "Accept-Language": "en"})
     assert "Choose a rating from 1 to 5." in english.get_data(as_text=True)
+
+
+def test_calibration_warning_translated_or_kept_in_english(app):
+    from fieldapp.labels import calibration_warning
+
+    known = {"code": "few_days", "params": {"days": 3}, "text": "traffic covers only 3 day(s)"}
+    with app.test_request_context(headers={"Accept-Language": "ko"}):
+        assert calibration_warning(known) == "방문객 집계가 3일치뿐이라 시간대별 도착률은 대략적입니다."
+        # a code this app does not know yet, or params that do not fit, keep the English text
+        assert calibration_warning({"code": "new_one", "params": {}, "text": "new"}) == "new"
+        assert calibration_warning({"code": "few_days", "params": {}, "text": "as is"}) == "as is"
+        assert calibration_warning("saved before codes") == "saved before codes"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert calibration_warning(known) == "Traffic covers only 3 day(s); rates per slot are rough."

@@ -190,6 +190,14 @@ def test_baseline_for_a_store_type_pools_its_stores(app, planner, db):
     baseline = yaml.safe_load(row["baseline_yaml"])
     rota = {s["servers"] for s in baseline["stations"][0]["shifts"]}
     assert rota <= {1, 2}  # a typical store's rota, not the two stores added up
+    # the pooling is said in the planner's language
+    warning = {"code": "pooled_stores", "params": {"n": 2, "names": "HD02, HU03"}}
+    assert any(w["code"] == warning["code"] and w["params"] == warning["params"]
+               for w in row["calibration"]["warnings"])
+    en = client.get(f"/planner/s/{scenario_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Timings from 2 stores are pooled (HD02, HU03)" in en
+    ko = client.get(f"/planner/s/{scenario_id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "2개 매장의 측정 기록을 합쳤습니다(HD02, HU03)" in ko and "Timings from" not in ko
     bad = client.post("/planner/baseline", data={"scope": "tnowhere", "date_from": "2000-01-01",
                                                  "date_to": "2100-01-01", "csrf_token": auth.token("/planner/")})
     assert bad.status_code == 422 and 'id="err-scope"' in bad.get_data(as_text=True)

@@ -175,18 +175,29 @@ def test_staffing_relative_to_opening_and_clipped():
                                                      {"from_min": 30, "to_min": 90, "servers": 2}]
 
 
+def warned(cal, code):
+    """The one warning with this code (warnings carry a code for apps to translate)."""
+    found = [w for w in cal.report["warnings"] if w["code"] == code]
+    assert len(found) == 1, cal.report["warnings"]
+    json.dumps(found[0])  # plain JSON, as the CLI prints it
+    return found[0]
+
+
 def test_missing_staffing_means_one_server_with_warning():
     cal = calibrate(_simple_timings(), _simple_traffic(), check=False)
     assert cal.scenario["stations"][0]["servers"] == 1
     assert cal.report["staffing"] == {"source": "assumed", "servers": 1, "shifts": None}
-    assert any("1 server" in w for w in cal.report["warnings"])
+    assert warned(cal, "no_staffing") == {"code": "no_staffing", "params": {},
+                                          "text": "no staffing given: 1 server assumed all day"}
 
 
 def test_staffing_gap_while_customers_arrive_is_warned():
     staffing = [{"hour": 9, "servers": 2}]
     traffic = [{"day": "2024-01-01", "slot_start": s, "count": 4} for s in ("09:00", "09:45", "10:00")]
     cal = calibrate(_simple_timings(), traffic, staffing, check=False)
-    assert any("no server on duty" in w and "10:00" in w for w in cal.report["warnings"])
+    w = warned(cal, "uncovered_slots")
+    assert w["params"] == {"n": 1, "first": "10:00"}   # the 10:00 slot has arrivals and no staff
+    assert w["text"].startswith("no server on duty in 1 slots with arrivals (first at 10:00)")
 
 
 def test_satisfaction_curve_recovered(calibrated):
@@ -222,7 +233,7 @@ def test_fit_satisfaction_accepts_tuples_and_dicts_alike():
 def test_too_few_ratings_keep_default_curve_with_warning():
     cal = calibrate(_simple_timings(), _simple_traffic(), ratings=[{"wait_min": 1, "rating": 5}], check=False)
     assert cal.report["satisfaction"] is None and "experience" not in cal.scenario
-    assert any("ratings" in w for w in cal.report["warnings"])
+    assert warned(cal, "few_ratings")["params"] == {"n": 1}
     with pytest.raises(CalibrationError, match="at least"):
         fit_satisfaction([(1, 5), (2, 4)])
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from simulation import compare_scenarios, run_scenario
+from simulation.stats import mean_ci
 
 from .helpers import make, station
 
@@ -103,3 +104,26 @@ def test_dask_executor_gives_identical_results():
     with distributed.Client(processes=False, dashboard_address=None) as client:
         r = run_scenario(shop(reps=4), executor=client.get_executor())
     assert json.dumps(r) == json.dumps(run_scenario(shop(reps=4), workers=1))
+
+
+def test_rare_abandonment_interval_stays_inside_zero_to_one():
+    # few customers give up: a plain t-interval over 8 replications dips below 0
+    sc = make([station(servers=2, mean=1.0)], rate_per_hour=40, horizon=120, reps=8, seed=3,
+              customers={"patience_min": {"dist": "exponential", "mean": 60}})
+    r = run_scenario(sc, workers=1)
+    raw = mean_ci([p["abandonment_rate"] for p in r["per_replication"]])
+    assert raw["ci95"][0] < 0  # the case this guards against really happens here
+    lo, hi = r["abandonment_rate"]["ci95"]
+    assert lo == 0.0 and hi == raw["ci95"][1]
+    assert r["abandonment_rate"]["mean"] == raw["mean"]
+    for share in r["wait_min"]["over"].values():
+        if share["ci95"][0] is not None:
+            assert 0.0 <= share["ci95"][0] <= share["ci95"][1] <= 1.0
+
+
+def test_mean_ci_cuts_only_at_the_bounds_given():
+    values = [0.0, 0.0, 0.0, 0.3]
+    plain = mean_ci(values)
+    assert plain["ci95"][0] < 0
+    cut = mean_ci(values, lower=0.0, upper=0.2)
+    assert cut["ci95"] == [0.0, 0.2] and cut["mean"] == plain["mean"]
