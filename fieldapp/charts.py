@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from .timefmt import mmss
+
 FONT = 'font-family="NanumGothic, sans-serif"'
 INK, MUTED, LINE = "#2b2118", "#7a6d60", "#e4ddd3"
 GOOD, BAD, WARN, ACCENT = "#2f7d4f", "#b3261e", "#c98a00", "#b5402a"
@@ -156,13 +158,6 @@ def wait_bars(waits: list[dict], width: int = 680) -> Markup:
         body.append(_text(label_w + plot_w + 6, y + 13, mmss(w["seconds"]) + (
             f" / {mmss(w['target'])}" if w.get("target") else ""), 9, "start", MUTED))
     return _svg(width, height, body, "waits against targets")
-
-
-def mmss(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def trend(points: list[tuple[str, float]], pass_score: float = 80, width: int = 680,

@@ -218,7 +218,7 @@ def period_context(scope: Scope, report: report_data.PeriodReport, *, pdf: bool)
               "score": r["scope"], "emotion": _round_emotion(e["emotion"])}
              for r, e in zip(report.stage_rows, report.emotions)], pass_score)
     return {"r": report, "scope": scope, "pdf": pdf, "svg": svg, "pass_score": pass_score,
-            "generated": today_local(), "mmss": charts.mmss,
+            "generated": today_local(),
             "pdf_args": {**scope.args, "start": report.start.isoformat(), "end": report.end.isoformat()}}
 
 

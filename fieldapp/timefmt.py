@@ -1,4 +1,4 @@
-"""Showing stored UTC timestamps in the stores' time zone."""
+"""Showing stored UTC timestamps in the stores' time zone, and durations as m:ss."""
 
 from __future__ import annotations
 
@@ -23,6 +23,15 @@ def today_local() -> str:
     return datetime.now(STORE_TZ).date().isoformat()
 
 
+def mmss(seconds: float | None) -> str:
+    """95.6 -> "1:36": rounded once here so the chart and the table beside it agree."""
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = local
     app.jinja_env.filters["localdate"] = lambda v: local(v, "%Y-%m-%d")
+    app.jinja_env.filters["mmss"] = mmss

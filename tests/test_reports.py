@@ -137,3 +137,18 @@ def test_period_report_scope_is_checked(app, db):
     assert manager.get("/reports/period?region=서울 Seoul").status_code == 200
     assert manager.get("/reports/period?start=2026-13-01").status_code == 400
     assert manager.get("/reports/period?start=2026-02-01&end=2026-01-01").status_code == 400
+
+
+def test_wait_chart_and_table_show_the_same_rounded_time(app, db):
+    """A wait of 84.6 s reads 1:25 in the chart and in the table beside it."""
+    visit_id = released_visit(db, "GN01")
+    with db.atomic():
+        key = next(db.query("SELECT item_key FROM timings WHERE visit_id = ? LIMIT 1", [visit_id]))["item_key"]
+        db.execute("UPDATE answers SET value_json = '84.6' WHERE visit_id = ? AND item_key = ?", [visit_id, key])
+    manager, _ = login(app, "manager")
+    body = manager.get(f"/reports/visits/{visit_id}", headers=EN).get_data(as_text=True)
+    chart = re.search(r'<svg[^>]*aria-label="waits against targets".*?</svg>', body, re.S)
+    assert chart, "no waits chart"
+    assert re.search(r">1:25 / \d+:\d\d<", chart.group(0))
+    assert re.search(r'<td class="num">1:25</td>', body)
+    assert "1:24" not in body
