@@ -5,7 +5,6 @@ import os
 import pickle
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -107,10 +106,8 @@ def test_fit_check_on_dask_equals_serial(dask_executor):
 
 
 def test_unreachable_scheduler_is_a_one_line_error():
-    t = time.monotonic()
     with pytest.raises(DaskUnavailable) as ei:
         executor_from_env("tcp://127.0.0.1:1", timeout=1)
-    assert time.monotonic() - t < 15
     msg = ei.value.message
     assert msg.startswith("tcp://127.0.0.1:1: cannot connect to the Dask scheduler") and "\n" not in msg
 
