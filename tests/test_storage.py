@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 from fieldapp.db import connect, migrate
 from fieldapp.migrations import migrations
 from fieldapp.storage import stores, users
@@ -50,12 +52,8 @@ def test_foreign_keys_are_enforced(tmp_path):
     path = str(tmp_path / "fk.sqlite3")
     migrate(path)
     db = connect(path)
-    try:
+    with pytest.raises(sqlite3.IntegrityError):  # a store without its organisation
         db["stores"].insert({"org_id": 999, "code": "X", "name": "x", "region": "r", "chain": "c"})
-    except sqlite3.IntegrityError:
-        pass
-    else:
-        raise AssertionError("store without organisation was accepted")
 
 
 def test_failed_user_creation_rolls_back_whole_transaction(tmp_path):
