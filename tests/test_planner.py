@@ -56,6 +56,10 @@ def test_baseline_from_field_data_then_fit_check_in_background(app, planner, db)
     assert jobs.run_pending(app) == 1
     page = client.get(f"/planner/s/{scenario_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "KS D =" in page and "Simulated wait" in page
+    p_value = float(re.search(r"\(p = ([0-9.]+)\)", page).group(1))
+    verdict = "No evidence that simulated and observed waits differ" if p_value >= 0.05 else \
+        "Simulated and observed waits differ"
+    assert verdict in page and page.count('class="fit-verdict') == 1
 
 
 def test_bad_period_is_refused_next_to_the_field(planner, db):
