@@ -55,34 +55,41 @@
       params.client_id = newId();
       params.client_ts = new Date().toISOString();
     }
-    elt._outboxId = params.client_id;
-    elt._outboxKind = kindOf(elt);
     if (!/\/(delete|reset)$/.test(evt.detail.path)) {
-      Outbox.keep(evt.detail.path, evt.detail.formData, box.id, elt._outboxKind);
+      Outbox.keep(evt.detail.path, evt.detail.formData, box.id, kindOf(elt));
     }
   });
 
   document.addEventListener("htmx:beforeRequest", function (evt) { setState(block(evt.detail.elt), "saving"); });
 
+  // The client id is read from the request itself: a successful reply has already
+  // swapped in the new item (which shows "saved"), and the element that sent the
+  // save is gone with the old one.
   document.addEventListener("htmx:afterRequest", function (evt) {
     var elt = evt.detail.elt, xhr = evt.detail.xhr;
-    var box = block(elt);
-    if (!box || !elt._outboxId) return;
+    var config = evt.detail.requestConfig;
+    var id = config && config.formData ? config.formData.get("client_id") : null;
+    if (!id || !window.Outbox) return;
     var status = xhr ? xhr.status : 0;
     if (evt.detail.successful || status === 422) {
-      Outbox.remove(elt._outboxId).then(Outbox.updateBadge);
-      setState(box, "ok");
-    } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      Outbox.remove(id).then(Outbox.updateBadge);
+      setState(block(elt), "ok");  // for a reply that swapped nothing (204)
+      return;
+    }
+    var box = block(elt);  // no swap on a refusal or a failure: the sender is still here
+    if (!box) return;
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
       // The server refused it for good (frozen visit, too large, gone): not worth replaying.
-      Outbox.remove(elt._outboxId).then(Outbox.updateBadge);
+      Outbox.remove(id).then(Outbox.updateBadge);
       var msgs = document.getElementById("i18n");
       setState(box, "ok");
       var state = box.querySelector(".save-state");
       if (state) { state.textContent = status === 413 ? msgs.dataset.tooLarge : msgs.dataset.refused; state.classList.add("field-error"); }
     } else {
       setState(box, "failed");
-      if (elt._outboxKind === "timer") advanceStopwatch(box, elt.getAttribute("hx-vals"), elt.dataset.at);
-      if (elt._outboxKind === "photo") notePendingPhoto(box);
+      var kind = kindOf(elt);
+      if (kind === "timer") advanceStopwatch(box, elt.getAttribute("hx-vals"), elt.dataset.at);
+      if (kind === "photo") notePendingPhoto(box);
       Outbox.updateBadge();
     }
   });

@@ -3,7 +3,7 @@
 // photos: cache first. Posts are never touched here: the page's outbox
 // (app.js) stores and replays them.
 "use strict";
-const STATIC = "cem-static-v1";
+const STATIC = "cem-static-__STATIC_VERSION__";  // filled in by fieldapp.pwa: a hash of the files
 const PAGES = "cem-pages-v1";
 const PRECACHE = ["/static/app.css", "/static/app.js", "/static/htmx-2.0.11.min.js",
                   "/static/outbox.js", "/manifest.webmanifest", "/static/icon-192.png"];
@@ -12,8 +12,12 @@ self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(STATIC).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
 });
 
+// A new release has a new STATIC name: the old copies of the files go.
 self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(names.filter((n) => n.startsWith("cem-static-") && n !== STATIC)
+                                      .map((n) => caches.delete(n))))
+    .then(() => self.clients.claim()));
 });
 
 async function networkFirst(request) {

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from fieldapp.db import connect
 from tests.audit_helpers import doughnut, jpeg_bytes, passing_value
@@ -52,6 +53,9 @@ def test_whole_mystery_shop_on_a_phone_then_approval(live_server, phone, browser
                 answer_item(phone, item)
         phone.locator(f"#feeling-{stage.key} input[value='4'] + span").tap()
         phone.locator(f"#feeling-{stage.key} .save-state .ok").wait_for()
+        # a confirmed save leaves the phone's outbox at once, not at the next page load
+        expect(phone.locator("#net-status")).to_be_hidden()
+        assert phone.evaluate("() => Outbox.all().then(e => e.length)") == 0
         if index == 0:
             shot(phone, "02-first-stage-answered")
         with phone.expect_navigation():
