@@ -287,7 +287,7 @@ class _Reader:
     # structure ---------------------------------------------------------------
     def checklist(self, root: Node, digest: str, text: str) -> Checklist:
         f = _Fields(self, root, "")
-        f.allow(("id", "version", "kind", "title", "description", "pass_score", "stages"))
+        f.allow(("id", "version", "kind", "title", "description", "pass_score", "events", "stages"))
         cid = f.key("id")
         version = f.int("version", lo=1)
         kind = f.str("kind", choices=KINDS)
@@ -299,9 +299,20 @@ class _Reader:
         for i, node in enumerate(f.list("stages")):
             stage = self.stage(node, f"stages[{i}]", stage_keys)
             stages.append(stage)
+        events = self.events(f) if f.has("events") else ()
         return Checklist(id=cid, version=version, kind=kind, title=title,
                          description=description, pass_score=pass_score, stages=tuple(stages),
-                         content_hash=digest, source=self.source, source_text=text)
+                         content_hash=digest, source=self.source, source_text=text, events=events)
+
+    def events(self, f: _Fields) -> tuple[tuple[str, Text], ...]:
+        """``events: {queue_joined: {ko: 줄 섬, en: Joined the queue}, ...}``: stopwatch words."""
+        g = _Fields(self, f.node("events"), "events")
+        out = []
+        for key, (key_node, value_node) in g.values.items():
+            if not _KEY_RE.match(key):
+                self.fail(key_node, g.sub(key), "must be an event name like queue_joined")
+            out.append((key, self.text(value_node, g.sub(key))))
+        return tuple(out)
 
     def _unique(self, f: _Fields, seen: dict[str, int], key: str, what: str) -> None:
         node = f.node("key")

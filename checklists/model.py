@@ -96,6 +96,7 @@ class Checklist:
     content_hash: str
     source: str
     source_text: str = field(default="", repr=False, compare=False)
+    events: tuple[tuple[str, Text], ...] = ()  # stopwatch event names, from the `events:` glossary
     _index: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +114,14 @@ class Checklist:
 
     def item(self, key: str) -> Item:
         return self._index[key][0]
+
+    def event_label(self, event: str) -> Text:
+        """What to call a stopwatch event on screen: the glossary's words, else its key."""
+        for key, label in self.events:
+            if key == event:
+                return label
+        words = event.replace("_", " ")
+        return Text(ko=words, en=words)
 
     def touchpoint_of(self, item_key: str) -> Touchpoint:
         return self._index[item_key][1]

@@ -49,8 +49,14 @@ def number(value) -> str:
     return str(value)
 
 
+def event_words(checklist, events) -> dict[str, str]:
+    """Stopwatch events in the current language ({event: words}), for the page and app.js."""
+    return {event: text_of(checklist.event_label(event)) for event in events}
+
+
 def register_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(pick=pick, text_of=text_of, current_locale=current_locale)
+    app.jinja_env.globals.update(pick=pick, text_of=text_of, current_locale=current_locale,
+                                 event_words=event_words)
     app.jinja_env.filters["num"] = number
     from .labels import calibration_warning, job_status
 

@@ -110,6 +110,13 @@
 
   // -- showing saves that are still waiting (after a failure or a reload) --
 
+  // An event in the checklist's words (the page lists them), else its key.
+  function wordsFor(sw, event) {
+    var words = {};
+    try { words = JSON.parse(sw.dataset.eventWords || "{}"); } catch (e) { words = {}; }
+    return words[event] || event.replace(/_/g, " ");
+  }
+
   function advanceStopwatch(box, valsJson, at) {
     var sw = box.querySelector(".stopwatch");
     if (!sw) return;
@@ -124,7 +131,7 @@
     var list = sw.querySelector(".sw-marks");
     if (!list) { list = document.createElement("ol"); list.className = "sw-marks"; sw.appendChild(list); }
     var li = document.createElement("li");
-    li.textContent = event.replace(/_/g, " ") + " · " + document.getElementById("i18n").dataset.pendingMark;
+    li.textContent = wordsFor(sw, event) + " · " + document.getElementById("i18n").dataset.pendingMark;
     list.appendChild(li);
     var remaining = events.filter(function (e) { return done.indexOf(e) < 0; });
     var button = sw.querySelector(".sw-btn");
@@ -135,7 +142,7 @@
     delete button.dataset.clientId;
     button.setAttribute("hx-vals", JSON.stringify({ event: remaining[0] }));
     var label = remaining.length === 1 ? sw.dataset.labelStop : sw.dataset.labelLap;
-    button.textContent = label + ": " + remaining[0].replace(/_/g, " ");
+    button.textContent = label + ": " + wordsFor(sw, remaining[0]);
   }
 
   function notePendingPhoto(box) {

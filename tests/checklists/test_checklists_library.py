@@ -49,6 +49,15 @@ def test_library_file_loads_and_scores(path):
     assert s2.score is not None and s2.score < s.score and not s2.passed
 
 
+@pytest.mark.parametrize("path", library_paths(), ids=lambda p: p.name)
+def test_library_names_every_stopwatch_event_in_both_languages(path):
+    c = load_checklist(path)
+    used = {e for i in c.items() if i.type == "timer" for e in i.timer_events}
+    assert used and used == {key for key, _ in c.events}
+    for key, label in c.events:
+        assert label.ko and label.en and label.ko != label.en, key
+
+
 def test_doughnut_shop_is_rich():
     c = load_library()["doughnut-mystery-shop"]
     items = list(c.items())

@@ -270,6 +270,30 @@ def test_timer_events():
                    "stages[0].touchpoints[0].items[1].timer_events[1]")
 
 
+def test_events_glossary_names_stopwatch_events():
+    text = BASE.replace("stages:", "events:\n  queue_joined: {ko: 줄 섬, en: Joined the queue}\n"
+                        "  greeted: Greeted\nstages:", 1)
+    c = load_checklist_text(text)
+    assert c.event_label("queue_joined") == Text("줄 섬", "Joined the queue")
+    assert c.event_label("greeted").get("ko") == "Greeted"
+    assert c.event_label("served") == Text("served", "served")  # not in the glossary: its key
+    assert c.event_label("order_taken").get("en") == "order taken"
+    assert load_checklist_text(BASE).events == ()
+
+
+@pytest.mark.parametrize("glossary, needle, path, problem", [
+    ("events: [queue_joined]", "events:", "events", "must be a mapping, not a list"),
+    ("events:\n  'no spaces': Wait", "no spaces", "events.no spaces", "must be an event name like"),
+    ("events:\n  greeted: {ko: 인사, de: Gruss}", "de: Gruss", "events.greeted.de", "unknown key"),
+    ("events:\n  greeted: ''", "greeted: ''", "events.greeted", "must not be empty"),
+])
+def test_events_glossary_errors_are_located(glossary, needle, path, problem):
+    text = BASE.replace("stages:", glossary + "\nstages:", 1)
+    err = error_of(text)
+    assert_located(err, "demo.yaml", line_of(text, needle), path)
+    assert problem in err.message
+
+
 def test_text_item_cannot_be_critical():
     text = BASE.replace("type: yes_no", "type: text\n            critical: true")
     err = error_of(text)
