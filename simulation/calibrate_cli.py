@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .cli_args import nonneg_int as _nonneg_int, positive_int as _positive_int
-from .calibrate import (CalibrationError, calibrate, read_ratings_csv, read_staffing_csv,
+from .calibration import (CalibrationError, calibrate, read_ratings_csv, read_staffing_csv,
                         read_timings_csv, read_traffic_csv)
 from .scenario import ScenarioError, scenario_from_dict, scenario_to_yaml
 
