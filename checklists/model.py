@@ -7,7 +7,6 @@ from typing import Iterator
 
 KINDS = ("mystery_shop", "internal_audit", "promise_check", "customer_voice")
 JOURNEY_STAGES = ("awareness", "consideration", "purchase", "use", "retention", "advocacy")
-ITEM_TYPES = ("yes_no", "yes_no_na", "rating", "number", "choice", "text", "photo", "timer")
 MODES = ("rational", "emotional")
 DEFAULT_TIMER_EVENTS = ("start", "stop")
 
@@ -55,6 +54,25 @@ class Item:
     pass_max: float | None = None
     fail_at_or_below: int = 2
     timer_events: tuple[str, ...] = DEFAULT_TIMER_EVENTS
+    relevant: str | None = None  # XLSForm-style expression: ask only when true
+    constraint: str | None = None  # XLSForm-style expression an answer must satisfy
+    constraint_message: Text | None = None
+    # keys of types added after the fields above: (name, value) pairs, read as attributes
+    options: tuple[tuple[str, object], ...] = ()
+
+    def __getattr__(self, name: str):
+        # only called for names that are not fields: a type's own keys live in options
+        if not name.startswith("_"):
+            for key, value in self.__dict__.get("options", ()):
+                if key == name:
+                    return value
+        raise AttributeError(name)
+
+    @property
+    def item_type(self):
+        """The item's type object (``checklists.types.ItemType``): ask it, don't switch."""
+        from .types import item_type
+        return item_type(self.type)
 
     def choice(self, key: str) -> Choice | None:
         for c in self.choices:
