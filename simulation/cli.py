@@ -1,7 +1,10 @@
-"""Command line: ``python -m simulation run|compare|validate``.
+"""Command line: ``python -m simulation run|compare|validate|calibrate``.
 
 Exit codes: 0 success, 2 bad scenario file or bad arguments (one line on
 stderr, never a traceback), 130 interrupted.
+
+Each command imports what it uses when it runs: ``run`` must start fast and
+never pay for SciPy, which only calibration needs.
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ import sys
 
 from . import calibrate_cli
 from .cli_args import nonneg_int as _nonneg_int, positive_int as _positive_int
-from .compare import compare_scenarios
 from .dask_executor import DaskUnavailable, executor_from_env
-from .runner import run_scenario
 from .scenario import ScenarioError, load_scenario
 
 
@@ -115,12 +116,14 @@ def main(argv=None) -> int:
             print(f"{args.scenario}: ok ({len(sc.stations)} stations, {len(sc.classes)} customer classes)")
             return 0
         if args.cmd == "run":
+            from .runner import run_scenario
             sc = load_scenario(args.scenario)
             executor, close = executor_from_env(args.dask)
             res = run_scenario(sc, args.replications, args.seed, args.workers, trace_path=args.trace,
                                executor=executor)
             print(json.dumps(res) if args.json else format_run(res))
             return 0
+        from .compare import compare_scenarios
         base, changed = load_scenario(args.base), load_scenario(args.changed)
         executor, close = executor_from_env(args.dask)
         res = compare_scenarios(base, changed, args.replications, args.seed, args.workers, executor=executor)
