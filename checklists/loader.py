@@ -26,12 +26,20 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _TAG = "tag:yaml.org,2002:"
 
 
-def load_checklist(path) -> Checklist:
-    """Read, validate and return the checklist at ``path``.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm")
+
+
+def load_checklist(path, *, skip_unsupported: bool = False) -> Checklist:
+    """Read, validate and return the checklist at ``path``: YAML, or an XLSForm
+    ``.xlsx``/``.xls`` (see ``xlsform_read``; ``skip_unsupported`` leaves out questions
+    the app cannot ask instead of refusing the file, listed in ``import_notes``).
 
     :raise ChecklistError: missing file, YAML error or invalid content, one located line.
     """
     name = os.fspath(path)
+    if name.lower().endswith(SPREADSHEET_SUFFIXES):
+        from .xlsform_read import load_xlsform
+        return load_xlsform(name, skip_unsupported=skip_unsupported)
     try:
         with open(name, "rb") as fh:
             raw = fh.read()

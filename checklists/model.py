@@ -103,6 +103,22 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class ImportNote:
+    """Something a spreadsheet import defaulted, ignored or skipped, located like an error."""
+
+    source: str
+    sheet: str
+    row: int
+    column: str
+    code: str  # defaulted | no_column | skipped_unsupported | metadata_ignored | ...
+    what: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.sheet}:{self.row}: {self.column}: {self.what}"
+
+
+@dataclass(frozen=True)
 class Checklist:
     id: str
     version: int
@@ -115,6 +131,8 @@ class Checklist:
     source: str
     source_text: str = field(default="", repr=False, compare=False)
     events: tuple[tuple[str, Text], ...] = ()  # stopwatch event names, from the `events:` glossary
+    # what a spreadsheet import filled in or left out (empty for YAML): tuple[ImportNote]
+    import_notes: tuple = field(default=(), compare=False)
     _index: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -217,6 +217,7 @@ class Photo(ItemType):
     name = "photo"
     can_fail = False
     xlsform = "image"
+    xlsform_parameters = "max-pixels=1600"  # ODK shrinks photos on the phone, as the app does
 
     def parse_text(self, item, s):
         if not s.isdigit():
