@@ -22,10 +22,16 @@ _HOME = {
     "load_scenario": "scenario",
     "scenario_from_dict": "scenario",
     "scenario_to_yaml": "scenario",
+    "staff_scenario": "staffing",
+    "StaffingError": "staffing",
+    "parse_target": "targets",
+    "Target": "targets",
+    "TargetError": "targets",
 }
 
 __all__ = ["load_scenario", "scenario_from_dict", "scenario_to_yaml", "run_scenario",
-           "compare_scenarios", "ScenarioError", "Scenario", "run_once", "satisfaction_from_perceived"]
+           "compare_scenarios", "ScenarioError", "Scenario", "run_once", "satisfaction_from_perceived",
+           "staff_scenario", "StaffingError", "parse_target", "Target", "TargetError"]
 
 
 def __getattr__(name):
