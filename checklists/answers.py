@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .errors import AnswerError
 from .model import Item
+from .relevance import check_constraint
 from .types import item_type
 from .types.basic import TEXT_MAX  # noqa: F401  (re-exported for older callers)
 
@@ -15,14 +16,20 @@ __all__ = ["AnswerError", "display_answer", "item_failed", "item_score", "normal
            "parse_answer"]
 
 
-def parse_answer(item: Item, raw: str | None):
+def parse_answer(item: Item, raw: str | None, answers=None):
     """Convert a form string to the item's typed value; ``""`` (or None) -> None.
 
-    :raise AnswerError: with a short message for the auditor and a ``code``.
+    The item's ``constraint`` is checked too: with the visit's other ``answers`` when
+    given, else only when it reads nothing but the item itself (``.``).
+
+    :raise AnswerError: with a short message for the auditor and a ``code``
+        (``constraint`` when the constraint is broken).
     """
     if raw is None:
         return None
-    return item_type(item.type).parse(item, raw)
+    value = item_type(item.type).parse(item, raw)
+    check_constraint(item, value, answers)
+    return value
 
 
 def normalize(item: Item, value):

@@ -13,7 +13,7 @@ from .model import Item
 from .types import Key, item_type
 
 COMMON_KEYS = ("key", "type", "title", "help", "weight", "required", "critical",
-               "photo_on_fail")
+               "photo_on_fail", "relevant", "constraint", "constraint_message")
 _ITEM_FIELDS = {f.name for f in dc_fields(Item)}
 
 
@@ -46,14 +46,37 @@ def type_keys_hint() -> dict[str, str]:
     return {k: f"only allowed on {', '.join(v)} items" for k, v in owners.items()}
 
 
-def build_item(f, key: str, type_name: str) -> Item:
-    """The item whose key and type the reader has already checked."""
+def read_expression(f, name: str) -> str | None:
+    """An XLSForm-style expression, syntax-checked where it was written."""
+    from .relevance import ExpressionError, parse_expression
+    src = f.str(name, None)
+    if src is not None:
+        try:
+            parse_expression(src)
+        except ExpressionError as exc:
+            f.fail_key(name, f"{exc.message} in {src!r}", exc.code, pos=exc.pos)
+    return src
+
+
+def build_item(f, key: str, type_name: str, sites: dict | None = None) -> Item:
+    """The item whose key and type the reader has already checked.
+
+    ``sites`` collects, per (item key, field), how to report an error in that field
+    once the whole checklist is known (unknown names, cycles).
+    """
     t = item_type(type_name)
     kw: dict = dict(key=key, type=type_name, title=f.text("title"), help=f.text("help", None),
                     weight=f.number("weight", 1.0, gt=0),
                     required=f.bool("required", False),
                     critical=f.bool("critical", False),
-                    photo_on_fail=f.bool("photo_on_fail", False))
+                    photo_on_fail=f.bool("photo_on_fail", False),
+                    relevant=read_expression(f, "relevant"),
+                    constraint=read_expression(f, "constraint"),
+                    constraint_message=f.text("constraint_message", None))
+    if sites is not None:
+        for name in ("relevant", "constraint"):
+            sites[(key, name)] = (lambda n: lambda what, code="invalid", **p:
+                                  f.fail_key(n, what, code, **p))(name)
     if not t.can_fail:
         for flag in ("critical", "photo_on_fail"):
             if kw[flag]:

@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .build import COMMON_KEYS, build_item, type_keys_hint
 from .errors import ChecklistError
+from .relevance import check_expressions
 from .model import JOURNEY_STAGES, KINDS, Checklist, Choice, Item, Stage, Text, Touchpoint
 from .types import item_type, item_type_names
 
@@ -270,6 +271,7 @@ class _Reader:
         self.constructor = SafeConstructor()
         self.item_keys: dict[str, int] = {}
         self.tp_keys: dict[str, int] = {}
+        self.sites: dict = {}  # (item key, field) -> fail(): where expressions were written
 
     def fail(self, node: Node, path: str, what: str, code: str = "invalid", **params):
         raise ChecklistError(self.source, _line(node), path, what, code=code, params=params)
@@ -316,9 +318,12 @@ class _Reader:
             stage = self.stage(node, f"stages[{i}]", stage_keys)
             stages.append(stage)
         events = self.events(f) if f.has("events") else ()
-        return Checklist(id=cid, version=version, kind=kind, title=title,
-                         description=description, pass_score=pass_score, stages=tuple(stages),
-                         content_hash=digest, source=self.source, source_text=text, events=events)
+        checklist = Checklist(id=cid, version=version, kind=kind, title=title,
+                              description=description, pass_score=pass_score,
+                              stages=tuple(stages), content_hash=digest, source=self.source,
+                              source_text=text, events=events)
+        check_expressions(checklist, self.sites)
+        return checklist
 
     def events(self, f: _Fields) -> tuple[tuple[str, Text], ...]:
         """``events: {queue_joined: {ko: 줄 섬, en: Joined the queue}, ...}``: stopwatch words."""
@@ -368,7 +373,7 @@ class _Reader:
         f.allow(COMMON_KEYS + tuple(item_type(type_).keys), type_keys_hint())
         key = f.key()
         self._unique(f, self.item_keys, key, "item")
-        return build_item(f, key, type_)
+        return build_item(f, key, type_, self.sites)
 
     def choices(self, f: _Fields, name: str) -> tuple[Choice, ...]:
         nodes = f.list(name)

@@ -7,6 +7,7 @@ from typing import Mapping
 
 from .answers import item_failed, item_score, normalize
 from .model import Checklist
+from .relevance import relevant_keys
 from .types import item_type
 
 
@@ -50,7 +51,8 @@ class _Acc:
 def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitScore:
     """Score one visit's answers against its checklist.
 
-    Answers for keys the checklist does not have are ignored.
+    Answers for keys the checklist does not have are ignored; items skipped by their
+    ``relevant`` expression are neither scored, counted nor failed (answers kept).
 
     :raise AnswerError: a value of the wrong type for its item.
     """
@@ -60,12 +62,15 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitSco
     failed: list[str] = []
     critical: list[str] = []
     answered = scored = 0
+    asked = relevant_keys(checklist, answers)
     for stage in checklist.stages:
         stage_acc = _Acc()
         for tp in stage.touchpoints:
             tp_acc = _Acc()
             for item in tp.items:
                 value = normalize(item, answers.get(item.key))
+                if item.key not in asked:
+                    continue  # skipped by skip logic: kept, but neither scored nor counted
                 if value is not None:
                     answered += 1
                 s = item_score(item, value)
@@ -103,8 +108,11 @@ def missing_requirements(checklist: Checklist, answers: Mapping[str, object],
     without a photo, in checklist order."""
     photo_counts = photo_counts or {}
     out: list[Missing] = []
+    asked = relevant_keys(checklist, answers)
     for item in checklist.items():
         value = normalize(item, answers.get(item.key))
+        if item.key not in asked:
+            continue
         photos = photo_counts.get(item.key) or 0
         if item.required and not item_type(item.type).answered(item, value, photos):
             out.append(Missing(item.key, "required"))

@@ -129,7 +129,7 @@ class ItemRows:
                                 ("photo_on_fail", "no photo needed on failure")):
             if not self.survey.has_column(column):
                 self._column_note(column, f"{default} for every item")
-        item = build_item(r, key, name)
+        item = build_item(r, key, name, self.sites)
         rel = and_(relevant, item.relevant)
         return item if rel == item.relevant else _with(item, relevant=rel)
 

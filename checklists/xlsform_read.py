@@ -38,6 +38,7 @@ class XLSFormReader(ItemRows):
         self.stage_keys: set[str] = set()
         self.lists: dict[str, list[Record]] = {}
         self.survey = sheets["survey"]
+        self.sites: dict = {}  # (item key, field) -> fail() at that cell
 
     def note(self, sheet, row, column, code, what, **params):
         self.notes.append(ImportNote(self.source, sheet, row, column, code, what, params))
@@ -114,7 +115,7 @@ class XLSFormReader(ItemRows):
                 loose.append(node)
                 continue
             flush()
-            rel = and_(extra_relevant, node.record.raw("relevant"))
+            rel = and_(extra_relevant, self.group_relevant(node))
             if node.record.raw("journey_stage") or not node.has_stage_inside():
                 out.append(self.stage(node, rel))
             else:
@@ -147,7 +148,7 @@ class XLSFormReader(ItemRows):
             if child.record.raw("journey_stage"):
                 child.record.fail_key("journey_stage", "a stage cannot be inside another stage "
                                                        "(put it at the top level)", "nested_stage")
-            tps.append(self.touchpoint(child, and_(relevant, child.record.raw("relevant"))))
+            tps.append(self.touchpoint(child, and_(relevant, self.group_relevant(child))))
         if loose:
             tps.append(self.touchpoint_of(loose, key, title, relevant))
         if not tps:
@@ -188,8 +189,11 @@ class XLSFormReader(ItemRows):
                 self.note("survey", node.record.row, "type", "flattened",
                           f"group {node.record.raw('name')!r} is inside a touchpoint: its "
                           f"questions join the touchpoint")
-                yield from self._flatten(node.children, and_(relevant,
-                                                             node.record.raw("relevant")))
+                yield from self._flatten(node.children, and_(relevant, self.group_relevant(node)))
+
+    def group_relevant(self, node) -> str | None:
+        from .build import read_expression
+        return read_expression(node.record, "relevant")
 
     def _fresh(self, base: str, taken) -> str:
         key, n = base, 2
@@ -291,7 +295,9 @@ def load_xlsform(path, *, skip_unsupported: bool = False) -> Checklist:
               if k in ("survey", "choices", "settings", "events")}
     reader = XLSFormReader(name, sheets, skip_unsupported)
     checklist = reader.checklist()
+    from .relevance import check_expressions
     from .yaml_write import checklist_to_yaml
+    check_expressions(checklist, reader.sites)
     text = checklist_to_yaml(checklist)
     return replace(checklist, content_hash=hashlib.sha256(text.encode()).hexdigest(),
                    source_text=text, import_notes=tuple(reader.notes))
