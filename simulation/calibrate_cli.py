@@ -82,6 +82,8 @@ def _yaml_header(args, rep) -> str:
     if fc and fc["ks"]["statistic"] is not None:
         lines.append(f"# fit check: KS D = {fc['ks']['statistic']:.3f}, p = {fc['ks']['p_value']:.3g} "
                      f"({fc['n_observed']} observed waits)")
+    if fc and fc.get("verdict"):
+        lines.append(f"# fit check verdict: {fc['verdict']['code']}")
     return "\n".join(lines) + "\n"
 
 
@@ -138,11 +140,20 @@ def format_report(rep: dict, out=None) -> str:
                   f"  {'quantile':>10}{'observed':>10}{'simulated':>11}"]
         for q in fc["quantiles"]:
             lines.append(f"  {q['q']:>10g}{_f(q['observed']):>10}{_f(q['simulated']):>11}")
+        gaps = fc.get("quantile_gaps") or []
+        if gaps:
+            lines += ["", f"  {'quantile':>10}{'gap':>9}   95% interval (bootstrap)"]
+            for g in gaps:
+                lo, hi = g["gap_ci95"]
+                ci = "-" if lo is None else f"[{lo * 100:+.0f}%, {hi * 100:+.0f}%]"
+                gap = "-" if g["gap"] is None else f"{g['gap'] * 100:+.0f}%"
+                lines.append(f"  {'p' + str(round(g['q'] * 100)):>10}{gap:>9}   {ci}")
         ks = fc["ks"]
         if ks["statistic"] is not None:
-            verdict = ("no evidence they differ" if ks["p_value"] >= 0.05 else
-                       "they differ: check the inputs before trusting what-ifs")
-            lines.append(f"  KS D = {ks['statistic']:.3f}, p = {ks['p_value']:.3g}: {verdict}")
+            lines.append(f"  KS D = {ks['statistic']:.3f}, p = {ks['p_value']:.3g} (for reference; "
+                         "with few waits it rarely rejects)")
+        if fc.get("verdict"):
+            lines.append(f"  Verdict: {fc['verdict']['text']}")
     if rep["warnings"]:
         lines += ["", "Warnings:"] + [f"  - {x['text']}" for x in rep["warnings"]]
     return "\n".join(lines)

@@ -25,7 +25,8 @@ records passed as dicts: ``timings[11]: timestamp: ...``).
 
 Modules: ``records`` (values and located errors), ``readers`` (CSV files),
 ``fitting`` (service time, satisfaction curve), ``baseline`` (the scenario
-from observations), ``fitcheck`` (simulated vs observed waits).
+from observations), ``fitcheck`` (simulated vs observed waits), ``verdict``
+(quantile gaps with bootstrap intervals: trust or not).
 """
 
 from .baseline import DEFAULT_EVENT_ROLES, Calibration, calibrate
@@ -34,9 +35,10 @@ from .fitting import (FEW_SERVICE_SAMPLES, MIN_RATINGS, MIN_SERVICE_SAMPLES, def
                       fit_satisfaction, fit_service_time)
 from .readers import read_ratings_csv, read_staffing_csv, read_timings_csv, read_traffic_csv
 from .records import SLOT_MIN, CalibrationError, Rows
+from .verdict import fit_verdict
 
 __all__ = ["calibrate", "Calibration", "CalibrationError", "fit_service_time", "fit_satisfaction",
            "fit_check", "read_timings_csv", "read_traffic_csv", "read_staffing_csv",
            "read_ratings_csv", "DEFAULT_EVENT_ROLES", "default_wait_multiplier", "Rows",
            "simulated_waits", "simulated_waits_at", "QUANTILES", "SLOT_MIN", "MIN_SERVICE_SAMPLES",
-           "FEW_SERVICE_SAMPLES", "MIN_RATINGS"]
+           "FEW_SERVICE_SAMPLES", "MIN_RATINGS", "fit_verdict"]

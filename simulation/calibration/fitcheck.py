@@ -13,6 +13,7 @@ from ..model import TRACE_COLUMNS, run_once
 from ..runner import replication_seeds
 from ..scenario import Scenario, scenario_from_dict
 from .records import CalibrationError, _Bad, _r, _wait
+from .verdict import fit_verdict
 
 __all__ = ["fit_check", "simulated_waits", "simulated_waits_at", "QUANTILES"]
 
@@ -41,7 +42,10 @@ def simulated_waits_at(scenario: Scenario, seed: int) -> list:
 
 def fit_check(scenario, observed_waits_min, replications: int = 10, seed: int = 1,
               workers: int | None = None, executor=None, observed_at_min=None) -> dict:
-    """Simulated vs observed waits: quantiles side by side and a two-sample KS test.
+    """Simulated vs observed waits: quantiles side by side, gaps with a verdict, and a KS test.
+
+    ``verdict`` (``trust``, ``do_not_trust_gap``, ``too_few``; see ``verdict.py``) is what
+    to act on; the KS test is kept for compatibility, it rarely rejects with few waits.
 
     ``observed_at_min`` (optional, one per observed wait): when each observed
     wait began, in minutes after time zero.  Auditors visit at chosen hours
@@ -104,6 +108,8 @@ def fit_check(scenario, observed_waits_min, replications: int = 10, seed: int = 
         out["ks"] = {"statistic": _r(ks.statistic), "p_value": _r(ks.pvalue)}
     elif sim.size and weights.sum() > 0:
         out["ks"] = _weighted_ks(o, sim, weights)
+    gaps = fit_verdict(o, sim, weights, seed=int(seed))
+    out["quantile_gaps"], out["verdict"], out["verdict_rule"] = gaps["quantiles"], gaps["verdict"], gaps["rule"]
     return out
 
 
