@@ -42,16 +42,19 @@ def normalize(item: Item, value):
     return item_type(item.type).normalize(item, value)
 
 
-def item_score(item: Item, value) -> float | None:
-    """The item's score in 0..1, or None when the item/answer is not scored."""
+def item_score(item: Item, value, context: dict | None = None) -> float | None:
+    """The item's score in 0..1, or None when the item/answer is not scored.
+
+    ``context`` (``{"answers": ..., "visit_start": ...}``) lets deadline items judge.
+    """
     value = normalize(item, value)
-    return None if value is None else item_type(item.type).score(item, value)
+    return None if value is None else item_type(item.type).score_in(item, value, context)
 
 
-def item_failed(item: Item, value) -> bool | None:
+def item_failed(item: Item, value, context: dict | None = None) -> bool | None:
     """True/False for a scored answer, None when unanswered, N/A or never failed."""
     value = normalize(item, value)
-    return None if value is None else item_type(item.type).failed(item, value)
+    return None if value is None else item_type(item.type).failed_in(item, value, context)
 
 
 def display_answer(item: Item, value, locale: str = "en") -> str:

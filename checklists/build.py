@@ -86,6 +86,10 @@ def build_item(f, key: str, type_name: str, sites: dict | None = None) -> Item:
         f.fail_key("required", f"{type_name} items are not questions, so they cannot be "
                                f"required", "not_a_question", type=type_name)
     own = {name: read_key(f, name, spec) for name, spec in t.keys.items()}
+    if sites is not None:
+        for name in t.keys:
+            sites[(key, name)] = (lambda n: lambda what, code="invalid", **p:
+                                  f.fail_key(n, what, code, **p))(name)
     t.check(own, f.fail_key)
     options = []
     for name, value in own.items():

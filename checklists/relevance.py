@@ -335,11 +335,19 @@ def constraint_violations(checklist, answers) -> list[tuple[str, object]]:
 
 
 def check_expressions(checklist, sites: dict) -> None:
-    """Refuse unknown item names, ``.`` in relevant, and relevance cycles.
+    """Refuse unknown item names, ``.`` in relevant, relevance cycles, and whatever a
+    type's ``check_in`` refuses (a deadline counted from an item that is no datetime).
 
     ``sites[(item_key, field)]`` is the reader's ``fail(what, code, **params)`` for that
     field, so errors point at the file's own line or cell.
     """
+    from .types import item_type
+    for item in checklist.items():  # rules of a type that need the whole checklist
+
+        def fail(key, what, code="invalid", _item=item.key, **params):
+            sites[(_item, key)](what, code, **params)
+
+        item_type(item.type).check_in(item, checklist, fail)
     keys = {i.key for i in checklist.items()}
     graph: dict[str, set[str]] = {}
     for item in checklist.items():

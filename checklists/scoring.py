@@ -48,14 +48,19 @@ class _Acc:
         return max(0.0, min(100.0, round(100.0 * (self.num / self.den), 9)))
 
 
-def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitScore:
+def score_visit(checklist: Checklist, answers: Mapping[str, object], *,
+                visit_start=None) -> VisitScore:
     """Score one visit's answers against its checklist.
 
     Answers for keys the checklist does not have are ignored; items skipped by their
     ``relevant`` expression are neither scored, counted nor failed (answers kept).
 
+    ``visit_start`` (datetime or ISO text) is what ``deadline_from: visit_start`` items
+    count from; without it they are not judged.
+
     :raise AnswerError: a value of the wrong type for its item.
     """
+    context = {"answers": answers, "visit_start": visit_start}
     visit, emotional, rational = _Acc(), _Acc(), _Acc()
     stages: dict = {}
     touchpoints: dict = {}
@@ -73,11 +78,11 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitSco
                     continue  # skipped by skip logic: kept, but neither scored nor counted
                 if value is not None:
                     answered += 1
-                s = item_score(item, value)
+                s = item_score(item, value, context)
                 kind = item_type(item.type)
                 if s is None and value is None and item.required and kind.scorable(item):
                     s = 0.0  # unanswered required item counts as 0
-                if item_failed(item, value):
+                if item_failed(item, value, context):
                     failed.append(item.key)
                     if item.critical:
                         critical.append(item.key)
@@ -103,7 +108,8 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitSco
 
 
 def missing_requirements(checklist: Checklist, answers: Mapping[str, object],
-                         photo_counts: Mapping[str, int] | None = None) -> list[Missing]:
+                         photo_counts: Mapping[str, int] | None = None, *,
+                         visit_start=None) -> list[Missing]:
     """What blocks submitting: required items unanswered and failed photo_on_fail items
     without a photo, in checklist order."""
     photo_counts = photo_counts or {}
@@ -116,6 +122,7 @@ def missing_requirements(checklist: Checklist, answers: Mapping[str, object],
         photos = photo_counts.get(item.key) or 0
         if item.required and not item_type(item.type).answered(item, value, photos):
             out.append(Missing(item.key, "required"))
-        elif item.photo_on_fail and item_failed(item, value) and photos <= 0:
+        elif item.photo_on_fail and photos <= 0 and \
+                item_failed(item, value, {"answers": answers, "visit_start": visit_start}):
             out.append(Missing(item.key, "photo_on_fail"))
     return out

@@ -63,7 +63,7 @@ def infer_type(xtype: str, list_name, choice_names, parameters, appearance) -> s
         return "number"
     if xtype == "select_one":
         return "choice"
-    fitting = [n for n in item_type_names() if item_type(n).xlsform == xtype]
+    fitting = [n for n in item_type_names() if item_type(n).xlsform.lower() == xtype.lower()]
     for n in fitting:  # a type asking for an appearance (signature) wins when it is there
         wanted = item_type(n).xlsform_appearance
         if wanted and wanted in words:

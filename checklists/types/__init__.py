@@ -6,7 +6,7 @@ See "How to add an item type" in ``checklists/README.md``.
 
 from .base import (ItemType, Key, fmt_number, item_type, item_type_names, register_item_type,
                    unregister_item_type)
-from . import basic  # noqa: F401  (registers the built-in types)
+from . import basic, more  # noqa: F401  (registers the built-in types)
 
 ITEM_TYPES = item_type_names()  # the built-in types, in the order the README lists them
 

@@ -73,6 +73,17 @@ class ItemType:
         """True/False for a normalised, non-None value; None when never failed."""
         return None
 
+    def score_in(self, item, value, context: dict | None) -> float | None:
+        """``score`` with the visit around it (``{"answers", "visit_start"}``); most types
+        do not need it, deadline items do."""
+        return self.score(item, value)
+
+    def failed_in(self, item, value, context: dict | None) -> bool | None:
+        return self.failed(item, value)
+
+    def check_in(self, item, checklist, fail: Fail) -> None:
+        """Rules needing the whole checklist (e.g. a key naming another item)."""
+
     def scorable(self, item) -> bool:
         """Whether the item can be scored at all (an unanswered required one counts 0)."""
         return self.can_fail
