@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import backup as bk
-from fieldapp.db import connect
+from fieldapp.ops import backup as bk
+from fieldapp.storage.db import connect
 from fieldapp.storage import audit_log, visits
 
 

@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from fieldapp import demo
+from fieldapp.ops import demo
 from tests.audit_helpers import doughnut, jpeg_bytes, start_assignment
 from tests.conftest import csrf_from
 

@@ -6,7 +6,7 @@ service layer) so a state change and its audit-log line land together.
 
 from __future__ import annotations
 
-from . import now, placeholders
+from fieldapp.storage import now, placeholders
 
 STATUSES = ("open", "done", "verified")
 

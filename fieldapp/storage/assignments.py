@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import now, placeholders
+from fieldapp.storage import now, placeholders
 
 
 def create_assignment(db, *, checklist_row_id: int, store_id: int, auditor_id: int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from . import now, placeholders
+from fieldapp.storage import now, placeholders
 
 DONE_STATES = ("submitted", "reviewed", "released")
 

@@ -7,7 +7,7 @@ visits store UTC ISO stamps, so the bounds are converted here, once.
 
 from __future__ import annotations
 
-from . import placeholders
+from fieldapp.storage import placeholders
 
 import json
 from datetime import date, datetime, time, timedelta, timezone

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import placeholders
+from fieldapp.storage import placeholders
 
 
 def create_organisation(db, name: str) -> int:

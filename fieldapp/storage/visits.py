@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import audit_log, now, placeholders
+from fieldapp.storage import audit_log, now, placeholders
 
 # Which state may follow which: a returned visit goes back to the auditor.
 TRANSITIONS = {
