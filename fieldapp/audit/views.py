@@ -34,10 +34,9 @@ def start(assignment_id: int):
     assignment = assignments.get_assignment(db, assignment_id)
     if assignment is None or assignment["auditor_id"] != current_user.id:
         abort(404)
-    existing = list(db.query("SELECT id FROM visits WHERE assignment_id = ? ORDER BY id DESC",
-                             [assignment_id]))
+    existing = visits.visit_of_assignment(db, assignment_id)
     if existing:  # a double tap or a second phone continues the same visit
-        return redirect(url_for("audit.visit", visit_id=existing[0]["id"]))
+        return redirect(url_for("audit.visit", visit_id=existing))
     if assignment["status"] not in ("open", "started"):
         abort(409)
     visit_id = visits.create_visit(
@@ -140,7 +139,7 @@ def timing_reset(visit_id: int, item_key: str):
     db, row, item, _tp = _editable_item(visit_id, item_key)
     with db.atomic():
         visits.clear_timings(db, visit_id=visit_id, item_key=item.key)
-        db.execute("DELETE FROM answers WHERE visit_id = ? AND item_key = ?", [visit_id, item.key])
+        visits.delete_answer(db, visit_id=visit_id, item_key=item.key)
     return _item_fragment(db, row, item.key, saved=True)
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from checklists import Checklist, missing_requirements, score_visit
 
-from fieldapp.storage import audit_log, checklist_store, photos, visits
+from fieldapp.storage import assignments, audit_log, checklist_store, photos, visits
 
 
 class MissingItems(ValueError):
@@ -56,7 +56,7 @@ def submit(db, visit_id: int, actor_id: int, at: str | None = None) -> None:
                           fields={"score": result.score, "passed": int(result.passed),
                                   "score_json": json.dumps(_jsonable(result), ensure_ascii=False)})
         if visit["assignment_id"]:
-            db.execute("UPDATE assignments SET status = 'done' WHERE id = ?", [visit["assignment_id"]])
+            assignments.mark_done(db, visit["assignment_id"])
         audit_log.record(db, actor_id=actor_id, action="submit", object_type="visit",
                          object_id=visit_id, detail=f"score={result.score}")
 

@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,13 +36,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from fieldapp.storage import snapshot
+
 MANIFEST = "manifest.json"
 DB_NAME = "cem.sqlite3"
 PHOTOS = "photos"
 FORMAT = 1
-# Tables whose row counts go into the manifest (all user tables are counted).
-_COUNT_SQL = ("SELECT name FROM sqlite_master WHERE type = 'table' "
-              "AND name NOT LIKE 'sqlite_%' ORDER BY name")
 
 
 class BackupError(Exception):
@@ -77,9 +75,9 @@ def backup(db_path: str | os.PathLike, photo_dir: str | os.PathLike,
     work.mkdir()
     try:
         copy = work / DB_NAME
-        _snapshot(db_path, copy)
-        counts = table_counts(copy)
-        referenced = _photo_names(copy)
+        snapshot.online_copy(db_path, copy)
+        counts = _table_counts(copy)
+        referenced = snapshot.photo_names(copy)
         files, size = _copy_photos(photo_dir, work / PHOTOS)
         missing = sorted(n for n in referenced if not (work / PHOTOS / n).is_file())
         manifest = {
@@ -100,28 +98,9 @@ def backup(db_path: str | os.PathLike, photo_dir: str | os.PathLike,
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    _log(db_path, "backup", name, f"{final} visits={counts.get('visits', 0)} "
+    snapshot.log_cli_event(db_path, "backup", name, f"{final} visits={counts.get('visits', 0)} "
                                   f"answers={counts.get('answers', 0)} photos={files}")
     return BackupInfo(final, manifest)
-
-
-def _snapshot(src: Path, target: Path) -> None:
-    """SQLite online backup in one step: a single read snapshot, writers go on."""
-    source = sqlite3.connect(src, timeout=30)
-    try:
-        source.execute("PRAGMA busy_timeout = 30000")
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)  # pages=-1: all pages in one step, one snapshot
-            # A self-contained file: no -wal beside it, whatever the source used.
-            copy.execute("PRAGMA journal_mode = DELETE")
-            copy.commit()
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    with open(target, "rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def _copy_photos(src: Path, target: Path) -> tuple[int, int]:
@@ -144,19 +123,6 @@ def _copy_photos(src: Path, target: Path) -> tuple[int, int]:
             files += 1
             size += (target / rel / name).stat().st_size
     return files, size
-
-
-def _photo_names(db_file: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    try:
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'photos'").fetchone():
-            return set()
-        names = set()
-        for filename, thumb in conn.execute("SELECT filename, thumb_filename FROM photos"):
-            names.update(n for n in (filename, thumb) if n)
-        return names
-    finally:
-        conn.close()
 
 
 def _free_name(dest: Path, base: str) -> str:
@@ -190,10 +156,10 @@ def verify(src: str | os.PathLike) -> BackupInfo:
     if actual_sha != expected_sha:
         raise BackupError(f"backup {src.name} is corrupt: {db_file.name} sha256 is "
                           f"{actual_sha[:12]}…, the manifest says {str(expected_sha)[:12]}…")
-    problem = integrity_problem(db_file)
+    problem = snapshot.integrity_problem(db_file)
     if problem:
         raise BackupError(f"backup {src.name} is corrupt: integrity_check says {problem}")
-    counts = table_counts(db_file)
+    counts = _table_counts(db_file)
     if counts != expected_counts:
         diff = ", ".join(f"{t} {expected_counts.get(t)}≠{counts.get(t)}"
                          for t in sorted(set(counts) | set(expected_counts))
@@ -232,7 +198,7 @@ def restore(src: str | os.PathLike, db_path: str | os.PathLike, photo_dir: str |
         shutil.copyfile(info.path / info.manifest.get("database", DB_NAME), tmp_db)
         with open(tmp_db, "rb") as fh:
             os.fsync(fh.fileno())
-        if sha256_of(tmp_db) != info.manifest["sha256"] or integrity_problem(tmp_db):
+        if sha256_of(tmp_db) != info.manifest["sha256"] or snapshot.integrity_problem(tmp_db):
             raise BackupError(f"copying {info.path.name} produced a different file; nothing restored")
         if tmp_photos.exists():
             shutil.rmtree(tmp_photos)
@@ -249,7 +215,7 @@ def restore(src: str | os.PathLike, db_path: str | os.PathLike, photo_dir: str |
     #    -wal holds nothing), then each temporary is renamed into place.
     aside = db_path.parent / _free_name(db_path.parent, f"replaced-{stamp}")
     if db_path.exists():
-        _checkpoint(db_path)
+        snapshot.checkpoint(db_path)
         aside.mkdir()
         os.rename(db_path, aside / db_path.name)
     for suffix in ("-wal", "-shm", "-journal"):
@@ -267,7 +233,7 @@ def restore(src: str | os.PathLike, db_path: str | os.PathLike, photo_dir: str |
     from fieldapp.storage import db as dbmod
 
     dbmod.migrate(str(db_path))  # back to WAL, and up to this code's schema
-    _log(db_path, "restore", info.path.name,
+    snapshot.log_cli_event(db_path, "restore", info.path.name,
          f"from {info.path}" + (f"; replaced data kept in {aside}" if aside.exists() else ""))
     return info
 
@@ -278,21 +244,18 @@ def instance_is_empty(db_path: Path, photo_dir: Path) -> bool:
         return False
     if not db_path.exists() or db_path.stat().st_size == 0:
         return True
-    conn = sqlite3.connect(db_path, timeout=30)
-    try:
-        for table in ("users", "visits"):
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
-                            [table]).fetchone():
-                if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
-                    return False
-        return True
-    except sqlite3.DatabaseError:
-        return False  # unreadable is not "empty": let --force decide
-    finally:
-        conn.close()
+    return not snapshot.has_rows(db_path, ("users", "visits"))
 
 
 # -- small helpers -----------------------------------------------------------
+
+def _table_counts(db_file: Path) -> dict[str, int]:
+    try:
+        return snapshot.table_counts(db_file)
+    except snapshot.SnapshotError as exc:
+        raise BackupError(str(exc)) from None
+
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
@@ -302,45 +265,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def integrity_problem(db_file: Path) -> str | None:
-    """None when ``PRAGMA integrity_check`` says ok, else its first complaint."""
-    try:
-        conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    return None if rows == ["ok"] else "; ".join(rows[:3])
-
-
-def table_counts(db_file: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in conn.execute(_COUNT_SQL)]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{db_file} cannot be read: {exc}") from None
-    finally:
-        conn.close()
-
-
 def _count_files(folder: Path) -> int:
     if not folder.is_dir():
         return 0
     return sum(1 for root, dirs, names in os.walk(folder)
                for n in names if not n.startswith("."))
-
-
-def _checkpoint(db_path: Path) -> None:
-    conn = sqlite3.connect(db_path, timeout=30)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.DatabaseError:
-        pass  # a damaged old file is moved aside as it is
-    finally:
-        conn.close()
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -362,27 +291,6 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _log(db_path: Path, action: str, object_id: str, detail: str) -> None:
-    """One audit-log entry (actor None: the command line) in the instance's database."""
-    from fieldapp.storage.db import connect
-    from fieldapp.storage import audit_log
-
-    db = connect(str(db_path))
-    try:
-        # IMMEDIATE: take the write lock first (waiting for it), so a busy app
-        # cannot make the read-then-write upgrade fail with "database is locked".
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            audit_log.record(db, actor_id=None, action=action, object_type="backup",
-                             object_id=object_id, detail=detail[:500])
-            db.execute("COMMIT")
-        except BaseException:
-            db.conn.rollback()
-            raise
-    finally:
-        db.close()
 
 
 # -- commands ----------------------------------------------------------------

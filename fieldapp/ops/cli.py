@@ -73,8 +73,7 @@ def create_user_command(username, role, password, display_name, store_codes, mys
     Example: fieldapp create-user kim --role manager --store GN01
     """
     db = dbmod.get_db()
-    org = db.execute("SELECT id FROM organisations ORDER BY id LIMIT 1").fetchone()
-    org_id = org[0] if org else stores.create_organisation(db, "Default")
+    org_id = stores.first_organisation_id(db) or stores.create_organisation(db, "Default")
     by_code = {s["code"]: s["id"] for s in stores.org_stores(db, org_id)}
     unknown = [c for c in store_codes if c not in by_code]
     if unknown:

@@ -312,9 +312,8 @@ def _make_actions(db, store_ids, user_ids, today) -> None:
     owners = ("부점장 Deputy", "위생 담당 Hygiene lead", "오전 조장 Morning lead")
     with db.atomic():
         for code, store_id in store_ids.items():
-            failing = [r for r in db.query(
-                "SELECT id, started_at, score_json FROM visits WHERE store_id = ? AND status = 'released' "
-                "ORDER BY started_at", [store_id]) if json.loads(r["score_json"])["failed_items"]]
+            failing = [r for r in visits.released_visits_of_store(db, store_id)
+                       if json.loads(r["score_json"])["failed_items"]]
             if len(failing) < 3:
                 continue
             picks = (failing[0], failing[len(failing) // 2], failing[-1])
