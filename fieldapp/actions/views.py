@@ -17,10 +17,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth import capabilities as access
+from fieldapp.auth import capabilities
 from fieldapp.audit import photo_files
 from fieldapp.reports import data as report_data
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.web.labels import photo_error
 from fieldapp.storage import actions as action_store
@@ -29,8 +29,6 @@ from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("actions", __name__)
 
-VIEW_ROLES = ("manager", "reviewer", "admin")
-EDIT_ROLES = ("manager", "admin")
 OWNER_MAX, NOTE_MAX = 80, 2000
 
 
@@ -127,7 +125,7 @@ def _failed_item_or_404(db, visit: dict, item_key: str):
 
 
 @bp.route("/actions")
-@roles_required(*VIEW_ROLES)
+@requires("action.read")
 def index():
     """Every action of the user's stores: open first, overdue marked."""
     db = get_db()
@@ -141,20 +139,20 @@ def index():
 
 
 @bp.route("/visits/<int:visit_id>/actions/new")
-@roles_required(*EDIT_ROLES)
+@requires("action.manage")
 def new(visit_id: int):
     """The form to create an action from one failed item (``?item=``)."""
     db = get_db()
-    visit = access.visit_or_404(db, visit_id, current_user.row)
+    visit = capabilities.visit_or_404(db, visit_id, current_user.row)
     item = _failed_item_or_404(db, visit, request.args.get("item", ""))
     return render_template("actions/new.html", visit=visit, item=item, form={}, errors={})
 
 
 @bp.route("/visits/<int:visit_id>/actions", methods=["POST"])
-@roles_required(*EDIT_ROLES)
+@requires("action.manage")
 def create_view(visit_id: int):
     db = get_db()
-    visit = access.visit_or_404(db, visit_id, current_user.row)
+    visit = capabilities.visit_or_404(db, visit_id, current_user.row)
     item = _failed_item_or_404(db, visit, request.form.get("item_key", ""))
     form = {k: (request.form.get(k) or "").strip() for k in ("owner", "due_date", "note")}
     errors = validate(form)
@@ -186,7 +184,7 @@ def validate(form: dict) -> dict[str, str]:
 
 
 @bp.route("/actions/<int:action_id>")
-@roles_required(*VIEW_ROLES)
+@requires("action.read")
 def show(action_id: int, error: str | None = None, status: int = 200):
     db = get_db()
     action = _action_or_404(db, action_id)
@@ -196,11 +194,11 @@ def show(action_id: int, error: str | None = None, status: int = 200):
     evidence = photos.get_photo(db, action["evidence_photo_id"]) if action["evidence_photo_id"] else None
     action["overdue"] = report_data.is_overdue(action, today_local())
     return render_template("actions/show.html", a=action, item=item, evidence=evidence, verdict=verdict,
-                           later=later, error=error, can_edit=current_user.role in EDIT_ROLES), status
+                           later=later, error=error, can_edit=capabilities.has(current_user.row, "action.manage")), status
 
 
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
-@roles_required(*EDIT_ROLES)
+@requires("action.manage")
 def done(action_id: int):
     """Mark an open action done, with an optional photo as evidence."""
     db = get_db()
@@ -227,7 +225,7 @@ def done(action_id: int):
 
 
 @bp.route("/actions/<int:action_id>/verify", methods=["POST"])
-@roles_required(*EDIT_ROLES)
+@requires("action.manage")
 def verify_view(action_id: int):
     """Check a done action against the store's next released visit."""
     db = get_db()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.storage import audit_log
 
@@ -12,6 +12,6 @@ bp = Blueprint("admin", __name__)
 
 
 @bp.route("/admin/audit-log")
-@roles_required("admin")
+@requires("audit_log.read")
 def audit_log_page():
     return render_template("admin/audit_log.html", entries=audit_log.recent(get_db(), limit=500))

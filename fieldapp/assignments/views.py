@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.storage import assignments, audit_log, checklist_store, stores, users
 
@@ -16,7 +16,7 @@ bp = Blueprint("assignments", __name__)
 
 
 @bp.route("/assignments", methods=["GET", "POST"])
-@roles_required("manager", "reviewer", "admin")
+@requires("assignment.manage")
 def index():
     db = get_db()
     visible = stores.stores_by_ids(db, stores.visible_store_ids(db, current_user.row))

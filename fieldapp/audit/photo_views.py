@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, send_from_directory
 from flask_login import current_user, login_required
 
-from fieldapp.auth import capabilities as access
+from fieldapp.auth import capabilities
 from fieldapp.storage.db import get_db
 from fieldapp.storage import photos, visits
 
@@ -20,7 +20,7 @@ def photo(photo_id: int, size: str):
     if row is None or row["visit_id"] is None:
         abort(404)
     visit = visits.get_visit(db, row["visit_id"])
-    if visit is None or not access.can_view(db, current_user.row, visit):
+    if visit is None or not capabilities.can_view(db, current_user.row, visit):
         abort(404)
     name = row["thumb_filename"] if size == "thumb" else row["filename"]
     response = send_from_directory(current_app.config["PHOTO_DIR"], name, mimetype="image/jpeg",

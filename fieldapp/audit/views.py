@@ -15,12 +15,12 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth import capabilities as access
+from fieldapp.auth import capabilities
 from fieldapp.web import labels
 from fieldapp.audit import photo_files
 from fieldapp.audit import workflow as visit_service
 from fieldapp.audit import view_models as visit_view
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.storage import assignments, audit_log, checklist_store, photos, stores, visits
 
@@ -28,7 +28,7 @@ bp = Blueprint("audit", __name__)
 
 
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.start")
 def start(assignment_id: int):
     db = get_db()
     assignment = assignments.get_assignment(db, assignment_id)
@@ -48,7 +48,7 @@ def start(assignment_id: int):
 
 
 @bp.route("/audits/new", methods=["GET", "POST"])
-@roles_required("auditor")
+@requires("visit.start")
 def new_internal():
     """Staff start their own internal audit of one of their stores."""
     if current_user.mystery_shopper:
@@ -73,10 +73,10 @@ def new_internal():
 
 
 @bp.route("/visits/<int:visit_id>")
-@roles_required("auditor", "reviewer", "admin", "manager")
+@requires("visit.read")
 def visit(visit_id: int):
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     if current_user.role != "auditor":
         return redirect(url_for("review.show", visit_id=visit_id))
     if row["status"] not in visits.EDITABLE:
@@ -85,19 +85,19 @@ def visit(visit_id: int):
 
 
 @bp.route("/visits/<int:visit_id>/stage/<int:index>")
-@roles_required("auditor")
+@requires("visit.answer")
 def stage(visit_id: int, index: int):
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     view = visit_view.build(db, row)
     if not 0 <= index < len(view.stages):
         abort(404)
     return render_template("audit/stage.html", v=view, sv=view.stages[index], index=index,
-                           editable=access.can_edit(current_user.row, row))
+                           editable=capabilities.can_edit(current_user.row, row))
 
 
 @bp.route("/visits/<int:visit_id>/items/<item_key>", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def answer(visit_id: int, item_key: str):
     """Save one answer (and its note); reply with the item showing "saved" or the error."""
     db, row, item, tp_key = _editable_item(visit_id, item_key)
@@ -118,7 +118,7 @@ def answer(visit_id: int, item_key: str):
 
 
 @bp.route("/visits/<int:visit_id>/items/<item_key>/timing", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def timing(visit_id: int, item_key: str):
     db, row, item, tp_key = _editable_item(visit_id, item_key)
     if item.type != "timer":
@@ -134,7 +134,7 @@ def timing(visit_id: int, item_key: str):
 
 
 @bp.route("/visits/<int:visit_id>/items/<item_key>/timing/reset", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def timing_reset(visit_id: int, item_key: str):
     db, row, item, _tp = _editable_item(visit_id, item_key)
     with db.atomic():
@@ -144,7 +144,7 @@ def timing_reset(visit_id: int, item_key: str):
 
 
 @bp.route("/visits/<int:visit_id>/items/<item_key>/photos", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def upload_photo(visit_id: int, item_key: str):
     """Attach photos to an item. A refused file leaves every saved answer as it was."""
     db, row, item, _tp = _editable_item(visit_id, item_key)
@@ -169,26 +169,26 @@ def upload_photo(visit_id: int, item_key: str):
 
 
 @bp.route("/visits/<int:visit_id>/photos/<int:photo_id>/delete", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def delete_photo(visit_id: int, photo_id: int):
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     photo = photos.get_photo(db, photo_id)
     if photo is None or photo["visit_id"] != visit_id:
         abort(404)
-    if not access.can_edit(current_user.row, row):
+    if not capabilities.can_edit(current_user.row, row):
         abort(409, _("This visit is submitted; its answers are frozen."))
     photos.delete_photo(db, photo_id)
     return _item_fragment(db, row, photo["item_key"], saved=True)
 
 
 @bp.route("/visits/<int:visit_id>/stages/<stage_key>/feeling", methods=["POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def feeling(visit_id: int, stage_key: str):
     """The stage's emotion (1-5 faces) and its note."""
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
-    if not access.can_edit(current_user.row, row):
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
+    if not capabilities.can_edit(current_user.row, row):
         return render_template("audit/_frozen.html"), 409
     view = visit_view.build(db, row)
     sv = next((s for s in view.stages if s.stage.key == stage_key), None)
@@ -210,11 +210,11 @@ def feeling(visit_id: int, stage_key: str):
 
 
 @bp.route("/visits/<int:visit_id>/submit", methods=["GET", "POST"])
-@roles_required("auditor")
+@requires("visit.answer")
 def summary(visit_id: int):
     """What is missing, with links to it; submitting scores and freezes the visit."""
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     view = visit_view.build(db, row)
     missing, error = [], None
     if request.method == "POST":
@@ -227,7 +227,7 @@ def summary(visit_id: int):
             error = _("This visit was already submitted.")
         row = visits.get_visit(db, visit_id)
         view = visit_view.build(db, row)
-    elif access.can_edit(current_user.row, row):
+    elif capabilities.can_edit(current_user.row, row):
         from checklists import missing_requirements
 
         missing = missing_requirements(view.checklist,
@@ -237,7 +237,7 @@ def summary(visit_id: int):
               for tv in sv.touchpoints for iv in tv.items}
     status = 422 if (request.method == "POST" and missing) else (409 if error else 200)
     return render_template("audit/summary.html", v=view, missing=missing, locate=locate,
-                           error=error, editable=access.can_edit(current_user.row, row),
+                           error=error, editable=capabilities.can_edit(current_user.row, row),
                            just_done=request.args.get("done")), status
 
 
@@ -246,13 +246,13 @@ def summary(visit_id: int):
 def _editable_item(visit_id: int, item_key: str):
     """(db, visit, item, touchpoint key) for an item the current user may change."""
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     checklist = checklist_store.load_pinned(db, row["checklist_row_id"])
     try:
         item = checklist.item(item_key)
     except KeyError:
         abort(404)
-    if not access.can_edit(current_user.row, row):
+    if not capabilities.can_edit(current_user.row, row):
         abort(409, _("This visit is submitted; its answers are frozen."))
     return db, row, item, checklist.touchpoint_of(item_key).key
 

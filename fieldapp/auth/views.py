@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -37,23 +36,6 @@ class User(UserMixin):
 def load_user(user_id: str) -> User | None:
     row = users.get_user(get_db(), int(user_id))
     return User(row) if row else None
-
-
-def roles_required(*roles: str):
-    """Let only logged-in users with one of ``roles`` in; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.allowed_roles = roles
-        return wrapped
-
-    return decorator
 
 
 class LoginForm(FlaskForm):

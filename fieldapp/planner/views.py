@@ -18,7 +18,7 @@ from simulation import ScenarioError, scenario_from_dict, scenario_to_yaml
 from fieldapp.planner import observations
 from fieldapp.planner import report as planner_report
 from fieldapp.planner import whatif
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.storage import audit_log, planning, stores
 
@@ -28,7 +28,7 @@ COMPARE_REPLICATIONS = 20
 
 
 @bp.route("/")
-@roles_required("planner", "admin")
+@requires("planner.use")
 def index():
     db = get_db()
     today = date.today()
@@ -42,7 +42,7 @@ def index():
 
 
 @bp.route("/baseline", methods=["POST"])
-@roles_required("planner", "admin")
+@requires("planner.use")
 def baseline():
     """Calibrate a baseline for a store and period from what auditors measured."""
     from simulation.calibrate import CalibrationError, calibrate
@@ -95,7 +95,7 @@ def baseline():
 
 
 @bp.route("/template", methods=["POST"])
-@roles_required("planner", "admin")
+@requires("planner.use")
 def from_template():
     name = request.form.get("template", "")
     if name not in _templates():
@@ -110,7 +110,7 @@ def from_template():
 
 
 @bp.route("/s/<int:scenario_id>")
-@roles_required("planner", "admin")
+@requires("planner.use")
 def workspace(scenario_id: int):
     db = get_db()
     row = _scenario_or_404(scenario_id)
@@ -125,7 +125,7 @@ def workspace(scenario_id: int):
 
 
 @bp.route("/s/<int:scenario_id>/changes", methods=["POST"])
-@roles_required("planner", "admin")
+@requires("planner.use")
 def changes(scenario_id: int):
     """Save the what-if form (htmx, on every change) and show the resulting YAML."""
     db = get_db()
@@ -146,7 +146,7 @@ def changes(scenario_id: int):
 
 
 @bp.route("/s/<int:scenario_id>/<any(baseline, whatif):which>.yaml")
-@roles_required("planner", "admin")
+@requires("planner.use")
 def download_yaml(scenario_id: int, which: str):
     row = _scenario_or_404(scenario_id)
     if which == "baseline":
@@ -162,7 +162,7 @@ def download_yaml(scenario_id: int, which: str):
 
 
 @bp.route("/s/<int:scenario_id>/compare", methods=["POST"])
-@roles_required("planner", "admin")
+@requires("planner.use")
 def compare(scenario_id: int):
     db = get_db()
     row = _scenario_or_404(scenario_id)
@@ -178,7 +178,7 @@ def compare(scenario_id: int):
 
 
 @bp.route("/s/<int:scenario_id>/sweep", methods=["POST"])
-@roles_required("planner", "admin")
+@requires("planner.use")
 def sweep(scenario_id: int):
     """A grid: 0..N extra servers in the window × samples off/on."""
     db = get_db()
@@ -204,7 +204,7 @@ def sweep(scenario_id: int):
 
 
 @bp.route("/jobs/<int:job_id>")
-@roles_required("planner", "admin")
+@requires("planner.use")
 def job(job_id: int):
     """The job page; to htmx polling, only the progress/result fragment."""
     row = _job_or_404(job_id)
@@ -217,7 +217,7 @@ def job(job_id: int):
 
 
 @bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
-@roles_required("planner", "admin")
+@requires("planner.use")
 def cancel(job_id: int):
     _job_or_404(job_id)
     db = get_db()
@@ -228,7 +228,7 @@ def cancel(job_id: int):
 
 
 @bp.route("/jobs/<int:job_id>/comparison.pdf")
-@roles_required("planner", "admin")
+@requires("planner.use")
 def comparison_pdf(job_id: int):
     row = _job_or_404(job_id)
     if row["status"] != "done" or row["kind"] != "compare":

@@ -17,7 +17,8 @@ from flask_login import current_user
 
 from fieldapp.reports import charts
 from fieldapp.reports import data as report_data
-from fieldapp.auth.views import roles_required
+from fieldapp.auth import capabilities
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.web.i18n import text_of
 from fieldapp.reports.views import parse_period
@@ -27,7 +28,6 @@ from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("dashboard", __name__)
 
-ROLES = ("manager", "reviewer", "admin")
 CSV_TABLES = ("stores", "hotspots", "visits", "actions")
 
 
@@ -98,7 +98,7 @@ def _wants_fragment() -> bool:
 
 
 @bp.route("/dashboard")
-@roles_required(*ROLES)
+@requires("dashboard.read")
 def index():
     data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
     template = "dashboard/_body.html" if _wants_fragment() else "dashboard/index.html"
@@ -123,7 +123,7 @@ def rows_for_export(data: dict) -> dict[str, list[dict]]:
                      for h in data["hotspots"]],
         "visits": [{"id": v["id"], "store": v["store_code"], "started_at": v["started_at"],
                     "checklist": v["checklist_id"], "score": _round(v["score"]), "passed": bool(v["passed"]),
-                    "auditor": _("mystery shopper") if v["covert"] else v["auditor_name"]}
+                    "auditor": capabilities.auditor_label(current_user.role, v)}
                    for v in data["recent"]],
         "actions": [{"id": a["id"], "store": a["store_code"], "item_key": a["item_key"],
                      "item": text_of(a["item"].title) if a["item"] else a["item_key"], "owner": a["owner"],
@@ -137,7 +137,7 @@ def _round(value):
 
 
 @bp.route("/dashboard.json")
-@roles_required(*ROLES)
+@requires("dashboard.read")
 def data_json():
     """The dashboard's data as JSON, same filters as the page."""
     data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
@@ -150,7 +150,7 @@ def data_json():
 
 
 @bp.route("/dashboard.csv")
-@roles_required(*ROLES)
+@requires("dashboard.read")
 def data_csv():
     """One dashboard table (``?table=stores|hotspots|visits|actions``) as CSV."""
     table = request.args.get("table", "stores")

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from fieldapp.auth import capabilities as access
+from fieldapp.auth import capabilities
 from fieldapp.reports import charts
 from fieldapp.reports import data as report_data
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.web.i18n import text_of
 from fieldapp.web.labels import JOURNEY_LABELS
@@ -25,30 +25,29 @@ from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("reports", __name__)
 
-REPORT_ROLES = ("manager", "reviewer", "admin")
 MAX_PERIOD_DAYS = 366
 
 
 # --- one visit ----------------------------------------------------------------
 
 @bp.route("/reports/visits/<int:visit_id>")
-@roles_required(*REPORT_ROLES)
+@requires("report.read")
 def visit_html(visit_id: int):
     """The visit report on screen, with a link to its PDF.
 
     :raise 404: the visit is not one this user may see (another store's, unreleased).
     """
     db = get_db()
-    report = report_data.visit_report(db, access.visit_or_404(db, visit_id, current_user.row))
+    report = report_data.visit_report(db, capabilities.visit_or_404(db, visit_id, current_user.row))
     return render_template("reports/visit.html", **visit_context(report, pdf=False))
 
 
 @bp.route("/reports/visits/<int:visit_id>.pdf")
-@roles_required(*REPORT_ROLES)
+@requires("report.read")
 def visit_pdf(visit_id: int):
     """The visit report as a PDF download."""
     db = get_db()
-    report = report_data.visit_report(db, access.visit_or_404(db, visit_id, current_user.row))
+    report = report_data.visit_report(db, capabilities.visit_or_404(db, visit_id, current_user.row))
     pdf = render_visit_pdf(report)
     with db.atomic():
         audit_log.record(db, actor_id=current_user.id, action="export_pdf", object_type="visit",
@@ -168,7 +167,7 @@ def _period_report(db):
 
 
 @bp.route("/reports/period")
-@roles_required(*REPORT_ROLES)
+@requires("report.read")
 def period_html():
     """A store's (or region's) period report on screen."""
     db = get_db()
@@ -177,7 +176,7 @@ def period_html():
 
 
 @bp.route("/reports/period.pdf")
-@roles_required(*REPORT_ROLES)
+@requires("report.read")
 def period_pdf():
     """The period report as a PDF download."""
     db = get_db()
@@ -226,8 +225,3 @@ def period_context(scope: Scope, report: report_data.PeriodReport, *, pdf: bool)
 
 def _round_emotion(value: float | None) -> int | None:
     return None if value is None else max(1, min(5, round(value)))
-
-
-@bp.app_template_filter("pct")
-def pct(value: float | None) -> Markup | str:
-    return "–" if value is None else f"{value:.0f}%"

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth import capabilities as access
+from fieldapp.auth import capabilities
 from fieldapp.actions import views as actions
 from fieldapp.audit import workflow as visit_service
 from fieldapp.audit import view_models as visit_view
-from fieldapp.auth.views import roles_required
+from fieldapp.auth.capabilities import requires
 from fieldapp.storage.db import get_db
 from fieldapp.storage import audit_log, comments, visits
 
@@ -18,26 +18,25 @@ bp = Blueprint("review", __name__)
 
 
 @bp.route("/review/<int:visit_id>")
-@roles_required("reviewer", "admin", "manager", "auditor")
+@requires("visit.read")
 def show(visit_id: int):
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     return _page(db, row)
 
 
 def _page(db, row, error=None, status=200, typed=""):
     view = visit_view.build(db, row)
     return render_template("review/show.html", v=view, comments=comments.comments_of(db, row["id"]),
-                           can_review=access.can_review(db, current_user.row, row),
-                           hide_auditor=bool(row["covert"]) and current_user.role == "manager",
+                           can_review=capabilities.can_review(db, current_user.row, row),
                            error=error, typed=typed), status
 
 
 @bp.route("/review/<int:visit_id>/comment", methods=["POST"])
-@roles_required("reviewer", "admin")
+@requires("visit.review")
 def comment(visit_id: int):
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     body = (request.form.get("body") or "").strip()
     if not body:
         return _page(db, row, error=_("Write a comment first."), status=422)
@@ -50,11 +49,11 @@ def comment(visit_id: int):
 
 
 @bp.route("/review/<int:visit_id>/decide", methods=["POST"])
-@roles_required("reviewer", "admin")
+@requires("visit.review")
 def decide(visit_id: int):
     """Approve (reviewed, then released to the store) or return to the auditor."""
     db = get_db()
-    row = access.visit_or_404(db, visit_id, current_user.row)
+    row = capabilities.visit_or_404(db, visit_id, current_user.row)
     decision = request.form.get("decision")
     note = (request.form.get("comment") or "").strip()[:4000]
     try:

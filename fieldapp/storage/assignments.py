@@ -35,7 +35,8 @@ def open_in_stores(db, store_ids: list[int]) -> list[dict]:
     if not store_ids:
         return []
     return list(db.query(
-        f"SELECT a.*, s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name "
+        f"SELECT a.*, s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name, "
+        f"u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM assignments a JOIN stores s ON s.id = a.store_id "
         f"JOIN checklists c ON c.id = a.checklist_row_id JOIN users u ON u.id = a.auditor_id "
         f"WHERE a.store_id {IN_LIST} AND a.status IN ('open','started') "

@@ -40,7 +40,7 @@ def released_visits(db, store_ids: list[int], start: date, end: date,
         f"SELECT v.id, v.store_id, v.started_at, v.score, v.passed, v.covert, v.score_json, "
         f"v.checklist_row_id, v.auditor_id, s.name AS store_name, s.code AS store_code, s.region, "
         f"s.chain, c.checklist_id, c.version AS checklist_version, c.title_ko, c.title_en, "
-        f"u.display_name AS auditor_name "
+        f"u.display_name AS auditor_name, u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM visits v JOIN stores s ON s.id = v.store_id "
         f"JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id "
         f"WHERE v.store_id {IN_LIST} AND v.status = 'released' "

@@ -47,7 +47,7 @@ def get_visit(db, visit_id: int) -> dict | None:
     rows = list(db.query(
         "SELECT v.*, s.name AS store_name, s.code AS store_code, s.region, s.chain, "
         "c.checklist_id, c.version AS checklist_version, c.content_hash, c.title_ko, c.title_en, "
-        "c.kind AS checklist_kind, u.display_name AS auditor_name "
+        "c.kind AS checklist_kind, u.display_name AS auditor_name, u.mystery_shopper AS auditor_mystery_shopper "
         "FROM visits v JOIN stores s ON s.id = v.store_id "
         "JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id "
         "WHERE v.id = ?", [visit_id]))
@@ -194,7 +194,8 @@ def visits_in_stores(db, store_ids: list[int], statuses: tuple[str, ...], limit:
         return []
     return list(db.query(
         f"SELECT v.id, v.status, v.started_at, v.submitted_at, v.score, v.passed, v.covert, "
-        f"s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name "
+        f"s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name, "
+        f"u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM visits v JOIN stores s ON s.id = v.store_id "
         f"JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id "
         f"WHERE v.store_id {IN_LIST} AND v.status {IN_LIST} "

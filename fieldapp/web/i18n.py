@@ -18,7 +18,6 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
-    register_helpers(app)
 
 
 def current_locale() -> str:
@@ -52,12 +51,3 @@ def number(value) -> str:
 def event_words(checklist, events) -> dict[str, str]:
     """Stopwatch events in the current language ({event: words}), for the page and app.js."""
     return {event: text_of(checklist.event_label(event)) for event in events}
-
-
-def register_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(pick=pick, text_of=text_of, current_locale=current_locale,
-                                 event_words=event_words)
-    app.jinja_env.filters["num"] = number
-    from fieldapp.web.labels import calibration_warning, job_status
-
-    app.jinja_env.globals.update(job_status=job_status, calibration_warning=calibration_warning)

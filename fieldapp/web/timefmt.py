@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import Flask
 
 STORE_TZ = timezone(timedelta(hours=9))  # Korea Standard Time, no daylight saving
 
@@ -29,9 +28,3 @@ def mmss(seconds: float | None) -> str:
         return "–"
     seconds = int(round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.filters["localtime"] = local
-    app.jinja_env.filters["localdate"] = lambda v: local(v, "%Y-%m-%d")
-    app.jinja_env.filters["mmss"] = mmss
