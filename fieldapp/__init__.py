@@ -8,7 +8,7 @@ from fieldapp import config
 from fieldapp.auth import views as auth
 from fieldapp.storage import db
 from fieldapp.web import i18n
-from fieldapp.web import security
+from fieldapp.web import errors, security
 from fieldapp.web import filters
 from fieldapp.home import views as views_home
 from fieldapp.web.extensions import csrf, htmx, limiter, login_manager
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     db.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     filters.init_app(app)
 
     for blueprint in _blueprints():

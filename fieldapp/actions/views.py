@@ -213,7 +213,7 @@ def done(action_id: int):
                 upload.read(), Path(current_app.config["PHOTO_DIR"]) / str(action["visit_id"]),
                 max_px=current_app.config["PHOTO_MAX_PX"], thumb_px=current_app.config["PHOTO_THUMB_PX"])
         except photo_files.PhotoError as exc:
-            return show(action_id, error=photo_error(str(exc)), status=422)
+            return show(action_id, error=photo_error(exc), status=422)
     photo = None
     if stored is not None:
         photo = {"filename": f"{action['visit_id']}/{stored.filename}",

@@ -21,7 +21,20 @@ MAX_PIXELS = 40_000_000  # a 40 MP phone photo; more is a decompression bomb
 
 
 class PhotoError(ValueError):
-    """The upload is not a photo we accept; the message is shown to the user."""
+    """The upload is not a photo we accept.
+
+    ``code`` names the problem (``empty``, ``format``, ``pixels``, ``unreadable``);
+    the app shows it in the user's language by that code (``web.labels``).
+    """
+
+    MESSAGES = {"empty": "The file is empty.",
+                "format": "Only photos (JPEG, PNG, WebP, HEIC) are accepted.",
+                "pixels": "The image has too many pixels.",
+                "unreadable": "This file is not a photo we can read."}
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(self.MESSAGES[code])
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,7 @@ def store_photo(data: bytes, folder: Path, *, max_px: int = 1600, thumb_px: int 
 
 def _open_image(data: bytes) -> Image.Image:
     if not data:
-        raise PhotoError("The file is empty.")
+        raise PhotoError("empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -64,9 +77,9 @@ def _open_image(data: bytes) -> Image.Image:
         with probe:
             fmt = probe.format
             if fmt not in ACCEPTED_FORMATS:
-                raise PhotoError("Only photos (JPEG, PNG, WebP, HEIC) are accepted.")
+                raise PhotoError("format")
             if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoError("The image has too many pixels.")
+                raise PhotoError("pixels")
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
@@ -74,6 +87,6 @@ def _open_image(data: bytes) -> Image.Image:
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError("The image has too many pixels.") from None
+        raise PhotoError("pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise PhotoError("This file is not a photo we can read.") from None
+        raise PhotoError("unreadable") from None

@@ -158,7 +158,7 @@ def upload_photo(visit_id: int, item_key: str):
                                              max_px=current_app.config["PHOTO_MAX_PX"],
                                              thumb_px=current_app.config["PHOTO_THUMB_PX"])
         except photo_files.PhotoError as exc:
-            return _item_fragment(db, row, item.key, photo_error=labels.photo_error(str(exc))), 422
+            return _item_fragment(db, row, item.key, photo_error=labels.photo_error(exc)), 422
         photos.add_photo(db, visit_id=visit_id, item_key=item.key,
                          filename=f"{visit_id}/{stored.filename}",
                          thumb_filename=f"{visit_id}/{stored.thumb_filename}",

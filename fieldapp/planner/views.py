@@ -15,6 +15,7 @@ from flask_login import current_user
 import simulation
 from simulation import ScenarioError, scenario_from_dict, scenario_to_yaml
 
+from fieldapp.web import htmx as web_htmx
 from fieldapp.planner import observations
 from fieldapp.planner import report as planner_report
 from fieldapp.planner import whatif
@@ -136,13 +137,11 @@ def changes(scenario_id: int):
         preview, error = _whatif_yaml(row, parsed)
         if error is None:
             planning.update_changes(db, scenario_id, parsed.as_dict())
-    template = "planner/_whatif.html" if request.headers.get("HX-Request") else "planner/workspace.html"
-    response = make_response(render_template(
-        template, s=row, changes=parsed, preview=preview, yaml_error=error, saved=not parsed.errors and not error,
-        rota=_rota(row),
-        fit_job=None, jobs=[]), 200 if not parsed.errors else 422)
-    response.vary.add("HX-Request")
-    return response
+    return web_htmx.render("planner/workspace.html", "planner/_whatif.html",
+                           200 if not parsed.errors else 422, s=row, changes=parsed,
+                           preview=preview, yaml_error=error,
+                           saved=not parsed.errors and not error, rota=_rota(row),
+                           fit_job=None, jobs=[])
 
 
 @bp.route("/s/<int:scenario_id>/<any(baseline, whatif):which>.yaml")
@@ -208,10 +207,9 @@ def sweep(scenario_id: int):
 def job(job_id: int):
     """The job page; to htmx polling, only the progress/result fragment."""
     row = _job_or_404(job_id)
-    template = "planner/_job.html" if request.headers.get("HX-Request") else "planner/job.html"
-    response = make_response(render_template(template, job=row, view=planner_report.job_view(row)))
-    response.vary.add("HX-Request")
-    if request.headers.get("HX-Request") and row["status"] not in ("queued", "running"):
+    response = web_htmx.render("planner/job.html", "planner/_job.html", job=row,
+                               view=planner_report.job_view(row))
+    if web_htmx.wants_fragment() and row["status"] not in ("queued", "running"):
         response.status_code = 286  # htmx: stop polling
     return response
 

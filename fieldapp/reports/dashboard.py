@@ -24,6 +24,7 @@ from fieldapp.web.i18n import text_of
 from fieldapp.reports.views import parse_period
 from fieldapp.storage import actions as action_store
 from fieldapp.storage import audit_log, checklist_store, reporting, stores
+from fieldapp.web import htmx as web_htmx
 from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("dashboard", __name__)
@@ -92,20 +93,12 @@ def _item(checklist, key):
         return None
 
 
-def _wants_fragment() -> bool:
-    """htmx asked for the body only; a boosted request wants the full page."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
-
-
 @bp.route("/dashboard")
 @requires("dashboard.read")
 def index():
     data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
-    template = "dashboard/_body.html" if _wants_fragment() else "dashboard/index.html"
-    response = Response(render_template(template, d=data, sparkline=charts.sparkline,
-                                        export_args=data["filters"].args()))
-    response.vary.add("HX-Request")
-    return response
+    return web_htmx.render("dashboard/index.html", "dashboard/_body.html", d=data,
+                           sparkline=charts.sparkline, export_args=data["filters"].args())
 
 
 # --- exports --------------------------------------------------------------------

@@ -71,18 +71,19 @@ JOURNEY_LABELS = {
 }
 
 
-# Photo refusals (fieldapp.audit.photo_files.PhotoError messages), translated for the user.
+# Photo refusals by ``PhotoError.code``, translated for the user.
 PHOTO_ERRORS = {
-    "The file is empty.": _l("The file is empty."),
-    "Only photos (JPEG, PNG, WebP, HEIC) are accepted.":
-        _l("Only photos (JPEG, PNG, WebP, HEIC) are accepted."),
-    "The image has too many pixels.": _l("The image has too many pixels."),
-    "This file is not a photo we can read.": _l("This file is not a photo we can read."),
+    "empty": _l("The file is empty."),
+    "format": _l("Only photos (JPEG, PNG, WebP, HEIC) are accepted."),
+    "pixels": _l("The image has too many pixels."),
+    "unreadable": _l("This file is not a photo we can read."),
 }
 
 
-def photo_error(message: str) -> str:
-    return str(PHOTO_ERRORS.get(message, message))
+def photo_error(exc) -> str:
+    """A refused upload (``PhotoError``) in the user's language, looked up by its code."""
+    label = PHOTO_ERRORS.get(exc.code)
+    return str(label) % exc.params if label is not None else str(exc)
 
 
 def answer_error(item) -> str:

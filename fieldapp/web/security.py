@@ -1,9 +1,8 @@
-"""Response headers every page gets, and errors that never leak data."""
+"""Response headers every page gets."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
+from flask import Flask
 
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -19,17 +18,3 @@ def init_app(app: Flask) -> None:
         if "HX-Request" in response.vary or response.mimetype == "text/html":
             response.vary.add("HX-Request")
         return response
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc):
-        return render_template("error.html", code=400, message=exc.description), 400
-
-    for code in (403, 404, 409, 413, 429):
-        app.register_error_handler(code, _error_page(code))
-
-
-def _error_page(code: int):
-    def handler(exc):
-        return render_template("error.html", code=code, message=exc.description), code
-
-    return handler
