@@ -17,34 +17,30 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import (DEFAULT_TIMER_EVENTS, ITEM_TYPES, JOURNEY_STAGES, KINDS, MODES, Checklist,
-                    Choice, Item, Stage, Text, Touchpoint)
+from .build import COMMON_KEYS, build_item, type_keys_hint
+from .errors import ChecklistError
+from .relevance import check_expressions
+from .model import JOURNEY_STAGES, KINDS, Checklist, Choice, Item, Stage, Text, Touchpoint
+from .types import item_type, item_type_names
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _TAG = "tag:yaml.org,2002:"
 
 
-class ChecklistError(Exception):
-    """A checklist that cannot be loaded; ``message`` is ``file:line: path: what``."""
-
-    def __init__(self, source: str, line: int, path: str, what: str):
-        self.source = source
-        self.line = line
-        self.path = path
-        self.what = " ".join(str(what).split())  # one line, whatever the parser said
-        self.message = f"{source}:{line}: {path}: {self.what}"
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm")
 
 
-def load_checklist(path) -> Checklist:
-    """Read, validate and return the checklist at ``path``.
+def load_checklist(path, *, skip_unsupported: bool = False) -> Checklist:
+    """Read, validate and return the checklist at ``path``: YAML, or an XLSForm
+    ``.xlsx``/``.xls`` (see ``xlsform_read``; ``skip_unsupported`` leaves out questions
+    the app cannot ask instead of refusing the file, listed in ``import_notes``).
 
     :raise ChecklistError: missing file, YAML error or invalid content, one located line.
     """
     name = os.fspath(path)
+    if name.lower().endswith(SPREADSHEET_SUFFIXES):
+        from .xlsform_read import load_xlsform
+        return load_xlsform(name, skip_unsupported=skip_unsupported)
     try:
         with open(name, "rb") as fh:
             raw = fh.read()
@@ -104,26 +100,28 @@ class _Fields:
             key = reader.scalar(key_node)
             if not isinstance(key, str):
                 shown = key_node.value if isinstance(key_node, ScalarNode) else "?"
-                reader.fail(key_node, _join(path, str(shown)), "keys must be strings")
+                reader.fail(key_node, _join(path, str(shown)), "keys must be strings", "key_not_string")
             if key in self.values:
                 first = _line(self.values[key][0])
-                reader.fail(key_node, _join(path, key), f"duplicate key (first at line {first})")
+                reader.fail(key_node, _join(path, key), f"duplicate key (first at line {first})",
+                            "duplicate_key", first_line=first)
             self.values[key] = (key_node, value_node)
 
     def allow(self, allowed, hint: dict[str, str] | None = None) -> None:
         for key, (key_node, _) in self.values.items():
             if key not in allowed:
                 if hint and key in hint:
-                    self.reader.fail(key_node, _join(self.path, key), hint[key])
+                    self.reader.fail(key_node, _join(self.path, key), hint[key], "wrong_type_key")
                 self.reader.fail(key_node, _join(self.path, key),
-                                 f"unknown key (allowed: {', '.join(allowed)})")
+                                 f"unknown key (allowed: {', '.join(allowed)})", "unknown_key",
+                                 allowed=list(allowed))
 
     def has(self, key: str) -> bool:
         return key in self.values
 
     def node(self, key: str) -> Node:
         if key not in self.values:
-            self.reader.fail(self.mnode, _join(self.path, key), "missing (required)")
+            self.reader.fail(self.mnode, _join(self.path, key), "missing (required)", "missing")
         return self.values[key][1]
 
     def sub(self, key: str) -> str:
@@ -139,16 +137,17 @@ class _Fields:
             hint = ""
             if isinstance(value, bool) and isinstance(node, ScalarNode):
                 hint = f" (YAML reads {node.value!r} as {str(value).lower()}; quote it)"
-            self.reader.fail(node, self.sub(key), f"must be a string{hint}")
+            self.reader.fail(node, self.sub(key), f"must be a string{hint}", "not_string")
         if not value.strip():
-            self.reader.fail(node, self.sub(key), "must not be empty")
+            self.reader.fail(node, self.sub(key), "must not be empty", "empty")
         if choices is not None and value not in choices:
             self.reader.fail(node, self.sub(key),
-                             f"must be one of {', '.join(choices)} (got {value!r})")
+                             f"must be one of {', '.join(choices)} (got {value!r})", "not_one_of",
+                             allowed=list(choices), got=value)
         if pattern is not None and not pattern.match(value):
             self.reader.fail(node, self.sub(key),
                              f"{value!r} is not a valid key (letters, digits, _ and -, "
-                             f"at most 64, starting with a letter or digit)")
+                             f"at most 64, starting with a letter or digit)", "bad_key", got=value)
         return value
 
     def key(self, key="key"):
@@ -162,7 +161,8 @@ class _Fields:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.reader.fail(node, self.sub(key), f"must be a whole number{_got(node)}")
+            self.reader.fail(node, self.sub(key), f"must be a whole number{_got(node)}",
+                             "not_whole_number")
         self._range(node, key, value, lo, hi)
         return value
 
@@ -173,9 +173,9 @@ class _Fields:
         value = self.reader.scalar(node)
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
-            self.reader.fail(node, self.sub(key), f"must be a number{_got(node)}")
+            self.reader.fail(node, self.sub(key), f"must be a number{_got(node)}", "not_number")
         if gt is not None and not value > gt:
-            self.reader.fail(node, self.sub(key), f"must be > {gt:g}")
+            self.reader.fail(node, self.sub(key), f"must be > {gt:g}", "not_above", gt=gt)
         self._range(node, key, value, lo, hi)
         return float(value)
 
@@ -185,7 +185,7 @@ class _Fields:
         node = self.values[key][1]
         value = self.reader.scalar(node)
         if not isinstance(value, bool):
-            self.reader.fail(node, self.sub(key), f"must be true or false{_got(node)}")
+            self.reader.fail(node, self.sub(key), f"must be true or false{_got(node)}", "not_bool")
         return value
 
     def list(self, key, default=..., nonempty=True):
@@ -193,9 +193,9 @@ class _Fields:
             return self._default(key, default)
         node = self.values[key][1]
         if not isinstance(node, SequenceNode):
-            self.reader.fail(node, self.sub(key), f"must be a list, not {_kind(node)}")
+            self.reader.fail(node, self.sub(key), f"must be a list, not {_kind(node)}", "not_list")
         if nonempty and not node.value:
-            self.reader.fail(node, self.sub(key), "must not be empty")
+            self.reader.fail(node, self.sub(key), "must not be empty", "empty")
         return node.value
 
     def text(self, key, default=...):
@@ -203,19 +203,50 @@ class _Fields:
             return self._default(key, default)
         return self.reader.text(self.values[key][1], self.sub(key))
 
+    def names(self, key, default=..., min_len=0):
+        """A list of event-like names (``timer_events: [queue_joined, greeted]``)."""
+        if not self.has(key):
+            return self._default(key, default)
+        nodes = self.list(key)
+        path = self.sub(key)
+        if len(nodes) < min_len:
+            self.reader.fail(self.node(key), path, f"needs at least {min_len} events "
+                                                   f"(start and stop)", "too_few", min=min_len)
+        out = []
+        for i, node in enumerate(nodes):
+            value = self.reader.scalar(node)
+            if not isinstance(value, str) or not _KEY_RE.match(value):
+                self.reader.fail(node, f"{path}[{i}]", f"must be an event name like "
+                                                       f"queue_joined{_got(node)}", "bad_name")
+            if value in out:
+                self.reader.fail(node, f"{path}[{i}]", f"duplicate event {value!r}",
+                                 "duplicate", got=value)
+            out.append(value)
+        return tuple(out)
+
+    def choices(self, key):
+        return self.reader.choices(self, key)
+
+    def fail_key(self, key, what, code="invalid", **params):
+        node = self.values[key][1] if key in self.values else self.mnode
+        self.reader.fail(node, self.sub(key), what, code, **params)
+
     def _default(self, key, default):
         if default is ...:
-            self.reader.fail(self.mnode, self.sub(key), "missing (required)")
+            self.reader.fail(self.mnode, self.sub(key), "missing (required)", "missing")
         return default
 
     def _range(self, node, key, value, lo, hi):
         if lo is not None and hi is not None and not lo <= value <= hi:
             self.reader.fail(node, self.sub(key), f"must be between {lo:g} and {hi:g} "
-                                                  f"(got {value:g})")
+                                                  f"(got {value:g})", "out_of_range",
+                             low=lo, high=hi, got=value)
         if lo is not None and value < lo:
-            self.reader.fail(node, self.sub(key), f"must be >= {lo:g} (got {value:g})")
+            self.reader.fail(node, self.sub(key), f"must be >= {lo:g} (got {value:g})",
+                             "below_min", low=lo, got=value)
         if hi is not None and value > hi:
-            self.reader.fail(node, self.sub(key), f"must be <= {hi:g} (got {value:g})")
+            self.reader.fail(node, self.sub(key), f"must be <= {hi:g} (got {value:g})",
+                             "above_max", high=hi, got=value)
 
 
 def _kind(node: Node) -> str:
@@ -234,29 +265,16 @@ def _got(node: Node) -> str:
     return f" (got {_kind(node)})"
 
 
-_COMMON = ("key", "type", "title", "help", "weight", "required", "critical", "photo_on_fail")
-_TYPE_KEYS = {
-    "yes_no": (),
-    "yes_no_na": (),
-    "rating": ("mode", "fail_at_or_below"),
-    "number": ("min", "max", "pass_min", "pass_max"),
-    "choice": ("choices",),
-    "text": (),
-    "photo": (),
-    "timer": ("target_sec", "timer_events"),
-}
-_ONLY_ON = {k: f"only allowed on {t} items" for t, ks in _TYPE_KEYS.items() for k in ks}
-
-
 class _Reader:
     def __init__(self, source: str):
         self.source = source
         self.constructor = SafeConstructor()
         self.item_keys: dict[str, int] = {}
         self.tp_keys: dict[str, int] = {}
+        self.sites: dict = {}  # (item key, field) -> fail(): where expressions were written
 
-    def fail(self, node: Node, path: str, what: str):
-        raise ChecklistError(self.source, _line(node), path, what)
+    def fail(self, node: Node, path: str, what: str, code: str = "invalid", **params):
+        raise ChecklistError(self.source, _line(node), path, what, code=code, params=params)
 
     def scalar(self, node: Node):
         if not isinstance(node, ScalarNode):
@@ -300,9 +318,12 @@ class _Reader:
             stage = self.stage(node, f"stages[{i}]", stage_keys)
             stages.append(stage)
         events = self.events(f) if f.has("events") else ()
-        return Checklist(id=cid, version=version, kind=kind, title=title,
-                         description=description, pass_score=pass_score, stages=tuple(stages),
-                         content_hash=digest, source=self.source, source_text=text, events=events)
+        checklist = Checklist(id=cid, version=version, kind=kind, title=title,
+                              description=description, pass_score=pass_score,
+                              stages=tuple(stages), content_hash=digest, source=self.source,
+                              source_text=text, events=events)
+        check_expressions(checklist, self.sites)
+        return checklist
 
     def events(self, f: _Fields) -> tuple[tuple[str, Text], ...]:
         """``events: {queue_joined: {ko: 줄 섬, en: Joined the queue}, ...}``: stopwatch words."""
@@ -318,7 +339,8 @@ class _Reader:
         node = f.node("key")
         if key in seen:
             self.fail(node, f.sub("key"), f"duplicate {what} key {key!r} "
-                                          f"(first at line {seen[key]})")
+                                          f"(first at line {seen[key]})", "duplicate",
+                      of=what, key=key, first_line=seen[key])
         seen[key] = _line(node)
 
     def stage(self, node: Node, path: str, seen: dict[str, int]) -> Stage:
@@ -347,52 +369,20 @@ class _Reader:
 
     def item(self, node: Node, path: str) -> Item:
         f = _Fields(self, node, path)
-        type_ = f.str("type", choices=ITEM_TYPES)
-        f.allow(_COMMON + _TYPE_KEYS[type_], _ONLY_ON)
+        type_ = f.str("type", choices=item_type_names())
+        f.allow(COMMON_KEYS + tuple(item_type(type_).keys), type_keys_hint())
         key = f.key()
         self._unique(f, self.item_keys, key, "item")
-        kw: dict = dict(key=key, type=type_, title=f.text("title"), help=f.text("help", None),
-                        weight=f.number("weight", 1.0, gt=0),
-                        required=f.bool("required", False),
-                        critical=f.bool("critical", False),
-                        photo_on_fail=f.bool("photo_on_fail", False))
-        if type_ in ("text", "photo"):
-            for flag in ("critical", "photo_on_fail"):
-                if kw[flag]:
-                    self.fail(f.node(flag), f.sub(flag), f"{type_} items are never failed, "
-                                                         f"so they cannot be {flag}")
-        if type_ == "rating":
-            kw["mode"] = f.str("mode", "rational", choices=MODES)
-            kw["fail_at_or_below"] = f.int("fail_at_or_below", 2, lo=0, hi=4)
-        elif type_ == "number":
-            for k in ("min", "max", "pass_min", "pass_max"):
-                kw[k] = f.number(k, None)
-            self._order(f, kw, "min", "max")
-            self._order(f, kw, "pass_min", "pass_max")
-            for k in ("pass_min", "pass_max"):
-                v = kw[k]
-                if v is not None and ((kw["min"] is not None and v < kw["min"])
-                                      or (kw["max"] is not None and v > kw["max"])):
-                    self.fail(f.node(k), f.sub(k), f"must lie within min..max")
-        elif type_ == "choice":
-            kw["choices"] = self.choices(f)
-        elif type_ == "timer":
-            kw["target_sec"] = f.number("target_sec", None, gt=0)
-            kw["timer_events"] = self.timer_events(f)
-        return Item(**kw)
+        return build_item(f, key, type_, self.sites)
 
-    def _order(self, f: _Fields, kw: dict, lo: str, hi: str) -> None:
-        if kw[lo] is not None and kw[hi] is not None and kw[lo] > kw[hi]:
-            self.fail(f.node(hi), f.sub(hi), f"must be >= {lo} ({kw[lo]:g})")
-
-    def choices(self, f: _Fields) -> tuple[Choice, ...]:
-        nodes = f.list("choices")
+    def choices(self, f: _Fields, name: str) -> tuple[Choice, ...]:
+        nodes = f.list(name)
         if len(nodes) < 2:
-            self.fail(f.node("choices"), f.sub("choices"), "needs at least 2 choices")
+            self.fail(f.node(name), f.sub(name), "needs at least 2 choices", "too_few", min=2)
         seen: dict[str, int] = {}
         out = []
         for i, node in enumerate(nodes):
-            c = _Fields(self, node, f"{f.sub('choices')}[{i}]")
+            c = _Fields(self, node, f"{f.sub(name)}[{i}]")
             c.allow(("key", "label", "score", "fail"))
             key = c.key()
             self._unique(c, seen, key, "choice")
@@ -400,24 +390,6 @@ class _Reader:
             out.append(Choice(key=key, label=c.text("label"), score=score,
                               fail=c.bool("fail", score == 0)))
         return tuple(out)
-
-    def timer_events(self, f: _Fields) -> tuple[str, ...]:
-        if not f.has("timer_events"):
-            return DEFAULT_TIMER_EVENTS
-        nodes = f.list("timer_events")
-        path = f.sub("timer_events")
-        if len(nodes) < 2:
-            self.fail(f.node("timer_events"), path, "needs at least 2 events (start and stop)")
-        events = []
-        for i, node in enumerate(nodes):
-            value = self.scalar(node)
-            if not isinstance(value, str) or not _KEY_RE.match(value):
-                self.fail(node, f"{path}[{i}]", f"must be an event name like queue_joined"
-                                                f"{_got(node)}")
-            if value in events:
-                self.fail(node, f"{path}[{i}]", f"duplicate event {value!r}")
-            events.append(value)
-        return tuple(events)
 
 
 class _Unscalar:

@@ -7,7 +7,6 @@ from typing import Iterator
 
 KINDS = ("mystery_shop", "internal_audit", "promise_check", "customer_voice")
 JOURNEY_STAGES = ("awareness", "consideration", "purchase", "use", "retention", "advocacy")
-ITEM_TYPES = ("yes_no", "yes_no_na", "rating", "number", "choice", "text", "photo", "timer")
 MODES = ("rational", "emotional")
 DEFAULT_TIMER_EVENTS = ("start", "stop")
 
@@ -55,6 +54,25 @@ class Item:
     pass_max: float | None = None
     fail_at_or_below: int = 2
     timer_events: tuple[str, ...] = DEFAULT_TIMER_EVENTS
+    relevant: str | None = None  # XLSForm-style expression: ask only when true
+    constraint: str | None = None  # XLSForm-style expression an answer must satisfy
+    constraint_message: Text | None = None
+    # keys of types added after the fields above: (name, value) pairs, read as attributes
+    options: tuple[tuple[str, object], ...] = ()
+
+    def __getattr__(self, name: str):
+        # only called for names that are not fields: a type's own keys live in options
+        if not name.startswith("_"):
+            for key, value in self.__dict__.get("options", ()):
+                if key == name:
+                    return value
+        raise AttributeError(name)
+
+    @property
+    def item_type(self):
+        """The item's type object (``checklists.types.ItemType``): ask it, don't switch."""
+        from .types import item_type
+        return item_type(self.type)
 
     def choice(self, key: str) -> Choice | None:
         for c in self.choices:
@@ -85,6 +103,22 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class ImportNote:
+    """Something a spreadsheet import defaulted, ignored or skipped, located like an error."""
+
+    source: str
+    sheet: str
+    row: int
+    column: str
+    code: str  # defaulted | no_column | skipped_unsupported | metadata_ignored | ...
+    what: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.sheet}:{self.row}: {self.column}: {self.what}"
+
+
+@dataclass(frozen=True)
 class Checklist:
     id: str
     version: int
@@ -97,6 +131,8 @@ class Checklist:
     source: str
     source_text: str = field(default="", repr=False, compare=False)
     events: tuple[tuple[str, Text], ...] = ()  # stopwatch event names, from the `events:` glossary
+    # what a spreadsheet import filled in or left out (empty for YAML): tuple[ImportNote]
+    import_notes: tuple = field(default=(), compare=False)
     _index: dict = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

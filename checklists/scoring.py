@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .answers import item_failed, item_score, normalize
-from .model import Checklist, Item
+from .model import Checklist
+from .relevance import relevant_keys
+from .types import item_type
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,11 @@ class _Acc:
         return max(0.0, min(100.0, round(100.0 * (self.num / self.den), 9)))
 
 
-def _scorable(item: Item) -> bool:
-    if item.type in ("text", "photo"):
-        return False
-    if item.type == "number":
-        return item.pass_min is not None or item.pass_max is not None
-    if item.type == "timer":
-        return item.target_sec is not None
-    return True
-
-
 def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitScore:
     """Score one visit's answers against its checklist.
 
-    Answers for keys the checklist does not have are ignored.
+    Answers for keys the checklist does not have are ignored; items skipped by their
+    ``relevant`` expression are neither scored, counted nor failed (answers kept).
 
     :raise AnswerError: a value of the wrong type for its item.
     """
@@ -69,16 +62,20 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitSco
     failed: list[str] = []
     critical: list[str] = []
     answered = scored = 0
+    asked = relevant_keys(checklist, answers)
     for stage in checklist.stages:
         stage_acc = _Acc()
         for tp in stage.touchpoints:
             tp_acc = _Acc()
             for item in tp.items:
                 value = normalize(item, answers.get(item.key))
+                if item.key not in asked:
+                    continue  # skipped by skip logic: kept, but neither scored nor counted
                 if value is not None:
                     answered += 1
                 s = item_score(item, value)
-                if s is None and value is None and item.required and _scorable(item):
+                kind = item_type(item.type)
+                if s is None and value is None and item.required and kind.scorable(item):
                     s = 0.0  # unanswered required item counts as 0
                 if item_failed(item, value):
                     failed.append(item.key)
@@ -91,7 +88,7 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitSco
                 tp_acc.add(s, item.weight)
                 stage_acc.add(s, w)
                 visit.add(s, w)
-                if item.type == "rating" and item.mode == "emotional":
+                if kind.emotional(item):
                     emotional.add(s, w)
                 else:
                     rational.add(s, w)
@@ -111,10 +108,13 @@ def missing_requirements(checklist: Checklist, answers: Mapping[str, object],
     without a photo, in checklist order."""
     photo_counts = photo_counts or {}
     out: list[Missing] = []
+    asked = relevant_keys(checklist, answers)
     for item in checklist.items():
         value = normalize(item, answers.get(item.key))
+        if item.key not in asked:
+            continue
         photos = photo_counts.get(item.key) or 0
-        if item.required and value is None and not (item.type == "photo" and photos > 0):
+        if item.required and not item_type(item.type).answered(item, value, photos):
             out.append(Missing(item.key, "required"))
         elif item.photo_on_fail and item_failed(item, value) and photos <= 0:
             out.append(Missing(item.key, "photo_on_fail"))

@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 
 from .cli_args import nonneg_int as _nonneg_int, positive_int as _positive_int
-from .calibration import (CalibrationError, calibrate, read_ratings_csv, read_staffing_csv,
-                        read_timings_csv, read_traffic_csv)
 from .scenario import ScenarioError, scenario_from_dict, scenario_to_yaml
 
 __all__ = ["add_parser", "main", "format_report"]
@@ -40,6 +38,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def main(args) -> int:
+    # calibration needs SciPy; the other commands share this parser and must not load it
+    from .calibration import (CalibrationError, calibrate, read_ratings_csv, read_staffing_csv,
+                              read_timings_csv, read_traffic_csv)
     try:
         if not args.traffic:
             raise CalibrationError("--traffic: counts per 15 minutes are needed for the arrival schedule")

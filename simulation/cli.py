@@ -1,7 +1,10 @@
-"""Command line: ``python -m simulation run|compare|validate``.
+"""Command line: ``python -m simulation run|compare|validate|staff|calibrate``.
 
 Exit codes: 0 success, 2 bad scenario file or bad arguments (one line on
 stderr, never a traceback), 130 interrupted.
+
+Each command imports what it uses when it runs: ``run`` must start fast and
+never pay for SciPy, which only calibration needs.
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ import sys
 
 from . import calibrate_cli
 from .cli_args import nonneg_int as _nonneg_int, positive_int as _positive_int
-from .compare import compare_scenarios
 from .dask_executor import DaskUnavailable, executor_from_env
-from .runner import run_scenario
 from .scenario import ScenarioError, load_scenario
 
 
@@ -42,6 +43,14 @@ def _parser():
     common(c)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
+    st = sub.add_parser("staff", help="fewest servers per hour and station meeting targets")
+    st.add_argument("scenario")
+    st.add_argument("--target", action="append", required=True, metavar='"p90_wait_min<=3"',
+                    help="a measure, <= or >=, a number; repeat for several (all must be met)")
+    st.add_argument("--max-servers", type=_positive_int, default=50, help="per hour and station (default 50)")
+    st.add_argument("--replications", type=_positive_int, help="override the scenario's count")
+    st.add_argument("--seed", type=_nonneg_int, help="override the scenario's seed")
+    st.add_argument("--json", action="store_true", help='print {"hours": [...], "staff_hours": N}')
     calibrate_cli.add_parser(sub)
     return p
 
@@ -104,10 +113,47 @@ def format_compare(c: dict) -> str:
     return "\n".join(lines)
 
 
+def format_staff(res: dict, name: str) -> str:
+    measures = list(res["hours"][0]["achieved"]) if res["hours"] else []
+    lines = [f"{name}: fewest servers meeting {', '.join(res['targets'])} "
+             f"({res['replications']} replications, seed {res['seed']})", "",
+             (f"  {'hour':>4}  {'station':14}{'servers':>8}" + "".join(f"   {m:24}" for m in measures)).rstrip()]
+    for row in res["hours"]:
+        lines.append(f"  {row['hour']:>4}  {row['station'][:14]:14}{row['servers']:>8}"
+                     + "".join(f"   {_mci(row['achieved'][m], 3):24}" for m in measures).rstrip())
+    lines += ["", f"  staff hours: {res['staff_hours']:g}"]
+    if not res["met"]:
+        lines.append("  some hours miss a target even at --max-servers: raise it or check the scenario")
+    return "\n".join(lines)
+
+
+def _staff(args) -> int:
+    from .staffing import StaffingError, TargetError, parse_target, staff_scenario
+    try:
+        targets = [parse_target(t) for t in args.target]
+        sc = load_scenario(args.scenario)
+        res = staff_scenario(sc, targets, max_servers=args.max_servers, replications=args.replications,
+                             seed=args.seed)
+    except (TargetError, StaffingError, ScenarioError) as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"hours": res["hours"], "staff_hours": res["staff_hours"]}))
+    else:
+        print(format_staff(res, sc.name))
+    return 0
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.cmd == "calibrate":
         return calibrate_cli.main(args)
+    if args.cmd == "staff":
+        try:
+            return _staff(args)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
     close = None
     try:
         if args.cmd == "validate":
@@ -115,12 +161,14 @@ def main(argv=None) -> int:
             print(f"{args.scenario}: ok ({len(sc.stations)} stations, {len(sc.classes)} customer classes)")
             return 0
         if args.cmd == "run":
+            from .runner import run_scenario
             sc = load_scenario(args.scenario)
             executor, close = executor_from_env(args.dask)
             res = run_scenario(sc, args.replications, args.seed, args.workers, trace_path=args.trace,
                                executor=executor)
             print(json.dumps(res) if args.json else format_run(res))
             return 0
+        from .compare import compare_scenarios
         base, changed = load_scenario(args.base), load_scenario(args.changed)
         executor, close = executor_from_env(args.dask)
         res = compare_scenarios(base, changed, args.replications, args.seed, args.workers, executor=executor)

@@ -1,19 +1,36 @@
-"""Property-based tests for the visit scorer."""
+"""Property-based tests for the visit scorer, with skip logic (relevant) in the mix."""
+
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checklists import (Checklist, Choice, Item, Stage, Text, Touchpoint, item_failed,
-                        score_visit)
+                        relevant_keys, score_visit)
 
 SCORED_TYPES = ("yes_no", "yes_no_na", "rating", "number", "choice", "timer")
 T = Text("가", "a")
 
 
 @st.composite
-def items(draw, key):
+def relevance(draw, earlier):
+    """None, or an expression on an earlier yes/no or rating item (one that reads an N/A
+    answer like an unanswered one, so N/A and blank stay interchangeable)."""
+    sources = [i for i in earlier if i.type in ("yes_no", "yes_no_na", "rating")]
+    if not sources or draw(st.integers(0, 2)) == 0:
+        return None
+    src = draw(st.sampled_from(sources))
+    if src.type == "rating":
+        expr = f"${{{src.key}}} <= {draw(st.integers(1, 5))}"
+    else:
+        expr = f"${{{src.key}}} = '{draw(st.sampled_from(('yes', 'no')))}'"
+    return f"not({expr})" if draw(st.booleans()) else expr
+
+
+@st.composite
+def items(draw, key, earlier=()):
     type_ = draw(st.sampled_from(SCORED_TYPES))
-    kw = dict(key=key, type=type_, title=T,
+    kw = dict(key=key, type=type_, title=T, relevant=draw(relevance(earlier)),
               weight=draw(st.floats(0.1, 5)), required=draw(st.booleans()),
               critical=draw(st.booleans()) and draw(st.booleans()))
     if type_ == "rating":
@@ -35,12 +52,14 @@ def items(draw, key):
 def checklists(draw):
     n = 0
     stages = []
+    earlier: list = []
     for s in range(draw(st.integers(1, 3))):
         tps = []
         for t in range(draw(st.integers(1, 3))):
             its = []
             for _ in range(draw(st.integers(1, 4))):
-                its.append(draw(items(f"i{n}")))
+                its.append(draw(items(f"i{n}", tuple(earlier))))
+                earlier.append(its[-1])
                 n += 1
             tps.append(Touchpoint(f"t{s}_{t}", T, draw(st.integers(1, 5)), tuple(its)))
         stages.append(Stage(f"s{s}", T, "use", tuple(tps)))
@@ -87,7 +106,7 @@ def test_scores_within_0_and_100(visit):
     s = score_visit(cl, answers)
     for value in [s.score, s.emotional, s.rational, *s.stages.values(), *s.touchpoints.values()]:
         assert value is None or 0 <= value <= 100
-    assert s.answered == len(answers)
+    assert s.answered == len(set(answers) & relevant_keys(cl, answers))
 
 
 @given(checklists())
@@ -102,8 +121,9 @@ def test_all_pass_answers_score_100_and_pass(cl):
 def test_any_critical_failure_means_not_passed(visit):
     cl, answers = visit
     s = score_visit(cl, answers)
+    asked = relevant_keys(cl, answers)
     critical_failed = [i.key for i in cl.items()
-                       if i.critical and item_failed(i, answers.get(i.key))]
+                       if i.critical and i.key in asked and item_failed(i, answers.get(i.key))]
     assert list(s.critical_failures) == critical_failed
     if critical_failed:
         assert not s.passed
@@ -125,7 +145,9 @@ def test_na_equals_unanswered_for_optional_items(visit):
 @given(visits(), st.data())
 def test_turning_no_into_yes_never_lowers_the_score(visit, data):
     cl, answers = visit
-    noes = [k for k, v in answers.items() if v == "no"]
+    read = {ref for i in cl.items() if i.relevant for ref in re.findall(r"\$\{(\w+)\}", i.relevant)}
+    noes = [k for k, v in answers.items() if v == "no" and k not in read
+            and k in relevant_keys(cl, answers)]
     if not noes:
         return
     key = data.draw(st.sampled_from(noes))
@@ -139,3 +161,29 @@ def test_turning_no_into_yes_never_lowers_the_score(visit, data):
                 assert after_part[k] >= v - 1e-9
     assert after.passed or not before.passed
     assert len(after.failed_items) == len(before.failed_items) - 1
+
+
+@given(visits(), st.data())
+def test_answers_to_skipped_items_change_nothing(visit, data):
+    cl, answers = visit
+    skipped = [i for i in cl.items() if i.key not in relevant_keys(cl, answers)]
+    if not skipped:
+        return
+    item = data.draw(st.sampled_from(skipped))
+    read = {ref for i in cl.items() if i.relevant for ref in re.findall(r"\$\{(\w+)\}", i.relevant)}
+    if item.key in read:
+        return  # its answer would still be hidden, but keep the property simple
+    a = score_visit(cl, {k: v for k, v in answers.items() if k != item.key})
+    b = score_visit(cl, dict(answers, **{item.key: passing_answer(item)}))
+    assert (a.score, a.stages, a.touchpoints, a.passed, a.failed_items, a.scored) == \
+        (b.score, b.stages, b.touchpoints, b.passed, b.failed_items, b.scored)
+
+
+@given(visits())
+def test_skipped_items_are_never_failed_or_missing(visit):
+    from checklists import missing_requirements
+    cl, answers = visit
+    asked = relevant_keys(cl, answers)
+    s = score_visit(cl, answers)
+    assert set(s.failed_items) <= asked
+    assert {m.item_key for m in missing_requirements(cl, answers)} <= asked

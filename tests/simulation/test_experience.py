@@ -11,7 +11,7 @@ from simulation import run_scenario
 from simulation.experience import (Multipliers, Occupied, SatisfactionParams, perceived_wait,
                                    satisfaction_from_perceived, wait_multiplier)
 
-from fieldapp.__outside__.helpers import make, station
+from .helpers import make, station
 
 waits = st.floats(0, 500, allow_nan=False)
 tolerance = st.floats(0.1, 60)

@@ -7,7 +7,7 @@ import pytest
 
 from simulation import run_once, run_scenario
 
-from fieldapp.__outside__.helpers import make, station
+from .helpers import make, station
 
 
 def test_thinning_catches_a_short_peak():

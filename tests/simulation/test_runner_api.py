@@ -8,7 +8,7 @@ import pytest
 from simulation import compare_scenarios, run_scenario
 from simulation.stats import mean_ci
 
-from fieldapp.__outside__.helpers import make, station
+from .helpers import make, station
 
 
 def shop(servers=2, reps=6, seed=3, **kw):

@@ -13,7 +13,7 @@ import pytest
 
 from simulation import run_scenario
 
-from fieldapp.__outside__.helpers import assert_in_ci, erlang_b, erlang_c, make, station
+from .helpers import assert_in_ci, erlang_b, erlang_c, make, station
 
 pytestmark = pytest.mark.slow
 
