@@ -261,7 +261,7 @@ def seed_instance(instance: Path, days: int = 6) -> None:
 
 def add_phones(db_path: Path, count: int, tag: str) -> list[Phone]:
     """One auditor account and one open assignment per phone."""
-    from fieldapp.db import connect
+    from fieldapp.storage.db import connect
     from fieldapp.storage import assignments, checklist_store, users
 
     db = connect(str(db_path))
@@ -581,7 +581,7 @@ def run_load(phones: int = 50, seconds: float = 120.0, port: int | None = None, 
         else:
             log("seeding a demo instance ...")
             seed_instance(folder)
-        from fieldapp.db import migrate
+        from fieldapp.storage.db import migrate
 
         db_path = folder / "cem.sqlite3"
         migrate(str(db_path))

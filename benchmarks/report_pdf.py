@@ -25,8 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image, ImageDraw  # noqa: E402
 import pdfplumber  # noqa: E402
 
-from fieldapp import create_app, demo, photo_files, report_data, reports  # noqa: E402
-from fieldapp.db import connect, migrate  # noqa: E402
+from fieldapp import create_app
+from fieldapp.ops import demo
+from fieldapp.audit import photo_files
+from fieldapp.reports import data as report_data
+from fieldapp.reports import views as reports
+from fieldapp.storage.db import connect, migrate  # noqa: E402
 from fieldapp.storage import photos, stores, users  # noqa: E402
 
 PHOTOS_IN_VISIT = 20
@@ -86,8 +90,8 @@ def main() -> None:
         with app.test_request_context("/", headers={"Accept-Language": "ko"}):
             from flask_login import login_user
 
-            from fieldapp.auth import User
-            from fieldapp.db import get_db
+            from fieldapp.auth.views import User
+            from fieldapp.storage.db import get_db
             from fieldapp.storage import visits
 
             login_user(User(users.get_user(db, manager["id"])))

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, config, db, i18n, security, timefmt, views_home
-from .extensions import csrf, htmx, limiter, login_manager
+from fieldapp import config
+from fieldapp.auth import views as auth
+from fieldapp.storage import db
+from fieldapp.web import i18n
+from fieldapp.web import errors, security
+from fieldapp.web import filters
+from fieldapp.home import views as views_home
+from fieldapp.web.extensions import csrf, htmx, limiter, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,12 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     db.init_app(app)
     security.init_app(app)
-    timefmt.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
 
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
 
-    from . import cli
+    from fieldapp.ops import cli
 
     cli.init_app(app)
     if app.config.get("JOB_RUNNER", True):
@@ -40,7 +47,7 @@ def _start_jobs_with_first_request(app: Flask) -> None:
     """Run simulation jobs in the serving process only (not in CLI commands)."""
     import threading
 
-    from . import jobs
+    from fieldapp.planner import jobs
 
     lock, started = threading.Lock(), []
 
@@ -54,8 +61,16 @@ def _start_jobs_with_first_request(app: Flask) -> None:
 
 def _blueprints() -> list:
     """One blueprint per area of the app."""
-    from . import (actions, admin, assignments, audit, dashboard, photos_views, planner, pwa,
-                   reports, review)
+    from fieldapp.actions import views as actions
+    from fieldapp.admin import views as admin
+    from fieldapp.assignments import views as assignments
+    from fieldapp.audit import views as audit
+    from fieldapp.reports import dashboard
+    from fieldapp.audit import photo_views as photos_views
+    from fieldapp.planner import views as planner
+    from fieldapp.web import pwa
+    from fieldapp.reports import views as reports
+    from fieldapp.review import views as review
 
     return [auth.bp, views_home.bp, pwa.bp, audit.bp, review.bp, assignments.bp, photos_views.bp,
             reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp]

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import settings
 
 from fieldapp import create_app
-from fieldapp.db import connect, migrate
-from fieldapp import demo
+from fieldapp.storage.db import connect, migrate
+from fieldapp.ops import demo
 
 
 # Speed is measured by benchmarks/, never asserted: no per-example deadline.
@@ -32,7 +32,7 @@ def make_app(instance: Path, **overrides):
         "SECRET_KEY": "test-secret",
         "DATABASE": str(instance / "cem.sqlite3"),
         "PHOTO_DIR": str(instance / "photos"),
-        "JOB_RUNNER": False,  # tests run jobs with fieldapp.jobs.run_pending
+        "JOB_RUNNER": False,  # tests run jobs with fieldapp.planner.jobs.run_pending
         "SIM_WORKERS": 1,
         **overrides,
     }

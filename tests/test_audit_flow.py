@@ -198,7 +198,7 @@ def test_oversized_upload_is_refused_and_answers_stay(instance):
                     data={"photo": (io.BytesIO(big), "big.jpg")},
                     headers={"X-CSRFToken": auth.token()}, content_type="multipart/form-data")
     assert r.status_code == 413
-    from fieldapp.db import connect
+    from fieldapp.storage.db import connect
     db = connect(app.config["DATABASE"])
     assert db.execute("SELECT count(*) FROM answers WHERE visit_id = ?", [visit_id]).fetchone()[0] == 1
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldapp import demo
+from fieldapp.ops import demo
 
 
 def test_login_page_is_served(client):

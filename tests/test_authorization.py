@@ -26,7 +26,7 @@ def targets(app, db):
     assignment = next(db.query("SELECT a.id FROM assignments a JOIN users u ON u.id = a.auditor_id "
                                "WHERE u.username = 'shopper' ORDER BY a.id LIMIT 1"))
     from fieldapp.storage import planning
-    from fieldapp.planner import EXAMPLES
+    from fieldapp.planner.views import EXAMPLES
     scenario_id = planning.save_scenario(db, org_id=1, user_id=1, store_id=None, name="t",
                                          baseline_yaml=(EXAMPLES / "doughnut_saturday.yaml").read_text(),
                                          calibration={})

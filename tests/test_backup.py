@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import backup as bk
-from fieldapp.db import connect
+from fieldapp.ops import backup as bk
+from fieldapp.storage import snapshot
+from fieldapp.storage.db import connect
 from fieldapp.storage import audit_log, visits
 
 
@@ -79,7 +80,7 @@ def test_backup_while_writing_is_a_consistent_snapshot(app, db, tmp_path):
     assert writer.error is None, writer.error
     copy = info.path / "cem.sqlite3"
     assert info.path.name.startswith("cem-") and info.path.parent == tmp_path / "backups"
-    assert bk.integrity_problem(copy) is None
+    assert snapshot.integrity_problem(copy) is None
     answers = _count(copy, "SELECT count(*) FROM answers WHERE item_key LIKE 'load-%'")
     logged = _count(copy, "SELECT count(*) FROM audit_log WHERE action = 'bk-test'")
     assert answers == logged, "the copy mixes two moments"

@@ -84,14 +84,19 @@ def test_overdue_actions_stand_out_on_dashboard(app):
     assert body.count('class="row action-row overdue"') == len(overdue)
 
 
-def test_covert_auditors_hidden_in_exports(app, db):
-    """Recent covert visits in JSON say "mystery shopper"; overt ones name the auditor."""
+def test_mystery_shoppers_hidden_in_exports(app, db):
+    """A manager's JSON says "mystery shopper" for covert visits and for anyone who
+    shops covertly, even on an overt visit; staff auditors are named."""
     manager, _ = login(app, "manager")
     data = manager.get("/dashboard.json", headers=EN).get_json()
-    covert = {r["id"]: r["covert"] for r in db.query("SELECT id, covert FROM visits")}
-    assert {covert[v["id"]] for v in data["visits"]} == {0, 1}
-    for v in data["visits"]:
-        assert (v["auditor"] == "mystery shopper") == bool(covert[v["id"]])
+    rows = {r["id"]: r for r in db.query(
+        "SELECT v.id, v.covert, u.mystery_shopper, u.display_name FROM visits v "
+        "JOIN users u ON u.id = v.auditor_id")}
+    shown = {v["id"]: v["auditor"] for v in data["visits"]}
+    assert {(rows[i]["covert"], rows[i]["mystery_shopper"]) for i in shown} >= {(1, 1), (0, 1)}
+    for visit_id, auditor in shown.items():
+        hidden = rows[visit_id]["covert"] or rows[visit_id]["mystery_shopper"]
+        assert auditor == ("mystery shopper" if hidden else rows[visit_id]["display_name"])
 
 
 def test_roles(app):

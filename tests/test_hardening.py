@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from fieldapp import demo
+from fieldapp.ops import demo
 from tests.audit_helpers import doughnut, jpeg_bytes, start_assignment
 from tests.conftest import csrf_from
 
@@ -108,3 +108,39 @@ def test_exports_and_state_changes_are_in_the_audit_log(app, client, auth, db):
     assert ("start", "visit", "shopper") in entries
     assert entries.count(("export", "dashboard", "manager")) == 2
     assert next(db.query("SELECT object_id FROM audit_log WHERE action = 'start' ORDER BY id DESC"))["object_id"] == str(visit_id)
+
+
+@pytest.mark.parametrize("path,code", [("/visits/99999999", 404), ("/no-such-page", 404)])
+def test_error_pages_are_styled_and_translated(client, auth, path, code):
+    """An error page has the app's layout, the message in Korean, and a way home."""
+    auth.login("reviewer")
+    page = client.get(path, headers={"Accept-Language": "ko"})
+    assert page.status_code == code
+    body = page.get_data(as_text=True)
+    assert 'href="/home"' in body and "<nav" in body
+    assert "찾을 수 없습니다" in body
+
+
+def test_server_error_is_a_styled_page_without_a_trace(instance):
+    """A bug in a view gives the 500 page, never a stack trace."""
+    from tests.conftest import make_app
+
+    app = make_app(instance, TESTING=False)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    page = app.test_client().get("/boom", headers={"Accept-Language": "en"})
+    assert page.status_code == 500
+    body = page.get_data(as_text=True)
+    assert "Something went wrong on our side" in body and "secret detail" not in body
+    assert "Traceback" not in body
+
+
+def test_htmx_error_is_a_fragment(client, auth):
+    """htmx gets the message alone, to show where the request came from."""
+    auth.login("reviewer")
+    page = client.get("/visits/99999999", headers={"HX-Request": "true", "Accept-Language": "en"})
+    assert page.status_code == 404
+    assert page.get_data(as_text=True).strip().startswith('<p class="field-error"')

@@ -43,7 +43,7 @@ def test_answer_error_in_korean_and_english(client, auth):
 
 
 def test_calibration_warning_translated_or_kept_in_english(app):
-    from fieldapp.labels import calibration_warning
+    from fieldapp.web.labels import calibration_warning
 
     known = {"code": "few_days", "params": {"days": 3}, "text": "traffic covers only 3 day(s)"}
     with app.test_request_context(headers={"Accept-Language": "ko"}):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from fieldapp import jobs
+from fieldapp.planner import jobs
 from fieldapp.storage import planning
 from tests.conftest import Auth
 
@@ -187,7 +187,7 @@ def test_baseline_for_a_store_type_pools_its_stores(app, planner, db):
     row = planning.get_scenario(db, scenario_id, 1)
     single = {}
     for code in ("HD02", "HU03"):
-        from fieldapp import observations
+        from fieldapp.planner import observations
         single[code] = observations.field_data(db, [store_id(db, code)], "2000-01-01", "2100-01-01")["visits"]
     assert row["calibration"]["visits"] == single["HD02"] + single["HU03"]
     assert row["store_id"] is None and "street" in row["name"]

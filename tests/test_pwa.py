@@ -3,7 +3,7 @@ release reaches phones that cached the previous one."""
 
 import re
 
-from fieldapp.pwa import static_version
+from fieldapp.web.pwa import static_version
 
 
 def test_worker_cache_is_named_after_the_static_files(client, app):

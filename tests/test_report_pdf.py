@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from fieldapp import report_pdf
+from fieldapp.reports import pdf as report_pdf
 from fieldapp.storage import comments, visits
 from tests.test_reports import EN, login, released_visit, store_id
 

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from fieldapp.db import connect, migrate
-from fieldapp.migrations import migrations
+from fieldapp.storage.db import connect, migrate
+from fieldapp.storage.migrations import migrations
 from fieldapp.storage import stores, users
 
 

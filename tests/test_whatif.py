@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from fieldapp.whatif import Changes, add_servers, apply_changes, parse_changes, scale_distribution
+from fieldapp.planner.whatif import Changes, add_servers, apply_changes, parse_changes, scale_distribution
 from simulation import scenario_from_dict
 
 BASE = {
@@ -70,7 +70,7 @@ def test_bad_form_values_are_named_and_kept():
 
 def test_field_data_from_demo_visits(db):
     """The demo's stopwatch marks become per-visit waits and paired ratings."""
-    from fieldapp import observations
+    from fieldapp.planner import observations
     store_ids = [r["id"] for r in db.query("SELECT id FROM stores WHERE code = 'HD02'")]
     data = observations.field_data(db, store_ids, "2000-01-01", "2100-01-01")
     assert data["visits"] >= 5
@@ -86,7 +86,7 @@ def test_field_data_from_demo_visits(db):
 
 def test_observed_waits_start_in_store_time_after_opening():
     """A wait that began at 12:30 in Seoul is 270 minutes after an 08:00 opening."""
-    from fieldapp.observations import waits_and_starts
+    from fieldapp.planner.observations import waits_and_starts
     records = [
         {"visit": 1, "store": "X", "station": "counter", "event": "queue_joined", "timestamp": "2026-11-20T03:30:00+00:00"},
         {"visit": 1, "store": "X", "station": "counter", "event": "order_taken", "timestamp": "2026-11-20T03:34:30+00:00"},
@@ -98,7 +98,7 @@ def test_observed_waits_start_in_store_time_after_opening():
 
 def test_rota_per_hour_replaces_the_baseline_hours():
     """11:00 with 3 servers and 20:00 with 1, the rest as the baseline (08:00 opening)."""
-    from fieldapp.whatif import servers_per_hour
+    from fieldapp.planner.whatif import servers_per_hour
     changes = parse_changes({"servers_h11": "3", "servers_h20": "1", "servers_h12": ""})
     assert changes.errors == {} and changes.servers_by_hour == {"11": 3, "20": 1}
     spec = apply_changes(BASE, changes, "08:00")

@@ -55,7 +55,8 @@
       params.client_id = newId();
       params.client_ts = new Date().toISOString();
     }
-    if (!/\/(delete|reset)$/.test(evt.detail.path)) {
+    // Deletions and resets are not replayed offline: the element says so itself.
+    if (elt.dataset.outbox !== "skip") {
       Outbox.keep(evt.detail.path, evt.detail.formData, box.id, kindOf(elt));
     }
   });

@@ -6,7 +6,7 @@ service layer) so a state change and its audit-log line land together.
 
 from __future__ import annotations
 
-from . import now, placeholders
+from fieldapp.storage import IN_LIST, as_list, now
 
 STATUSES = ("open", "done", "verified")
 
@@ -35,12 +35,10 @@ def actions_in_stores(db, store_ids: list[int], statuses: tuple[str, ...] = STAT
     """Actions of these stores, the most urgent (earliest due) first."""
     if not store_ids:
         return []
-    smarks = placeholders(store_ids)
-    tmarks = placeholders(statuses)
     return list(db.query(
-        _SELECT + f"WHERE a.store_id IN ({smarks}) AND a.status IN ({tmarks}) "
+        _SELECT + f"WHERE a.store_id {IN_LIST} AND a.status {IN_LIST} "
         f"ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'done' THEN 1 ELSE 2 END, a.due_date, a.id "
-        f"LIMIT ?", [*store_ids, *statuses, limit]))
+        f"LIMIT ?", [as_list(store_ids), as_list(statuses), limit]))
 
 
 def actions_of_visit(db, visit_id: int) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import now, placeholders
+from fieldapp.storage import IN_LIST, as_list, now
 
 
 def create_assignment(db, *, checklist_row_id: int, store_id: int, auditor_id: int,
@@ -34,10 +34,15 @@ def open_for_auditor(db, auditor_id: int, today: str) -> list[dict]:
 def open_in_stores(db, store_ids: list[int]) -> list[dict]:
     if not store_ids:
         return []
-    marks = placeholders(store_ids)
     return list(db.query(
-        f"SELECT a.*, s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name "
+        f"SELECT a.*, s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name, "
+        f"u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM assignments a JOIN stores s ON s.id = a.store_id "
         f"JOIN checklists c ON c.id = a.checklist_row_id JOIN users u ON u.id = a.auditor_id "
-        f"WHERE a.store_id IN ({marks}) AND a.status IN ('open','started') "
-        f"ORDER BY a.window_start", store_ids))
+        f"WHERE a.store_id {IN_LIST} AND a.status IN ('open','started') "
+        f"ORDER BY a.window_start", [as_list(store_ids)]))
+
+
+def mark_done(db, assignment_id: int) -> None:
+    """The assignment's visit was submitted."""
+    db.execute("UPDATE assignments SET status = 'done' WHERE id = ?", [assignment_id])

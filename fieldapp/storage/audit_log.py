@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import now
+from fieldapp.storage import now
 
 
 def record(db, *, actor_id: int | None, action: str, object_type: str,

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from checklists import Checklist, load_checklist_text
 
-from . import now
+from fieldapp.storage import now
 
 
 def save_checklist(db, checklist: Checklist) -> int:

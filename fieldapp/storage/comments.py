@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import now
+from fieldapp.storage import now
 
 
 def add_comment(db, *, visit_id: int, author_id: int, body: str, item_key: str | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import now
+from fieldapp.storage import now
 
 
 def add_photo(db, *, visit_id: int | None, item_key: str | None, filename: str,

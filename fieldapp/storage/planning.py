@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from . import now, placeholders
+from fieldapp.storage import IN_LIST, as_list, now
 
 DONE_STATES = ("submitted", "reviewed", "released")
 
@@ -14,42 +14,38 @@ def timings_for(db, store_ids: list[int], date_from: str, date_to: str) -> list[
     """Stopwatch marks of finished visits to these stores started in [date_from, date_to]."""
     if not store_ids:
         return []
-    marks = placeholders(store_ids)
     return list(db.query(
         f"SELECT t.visit_id, t.item_key, t.event, t.at, s.code AS store, v.checklist_row_id "
         f"FROM timings t JOIN visits v ON v.id = t.visit_id JOIN stores s ON s.id = v.store_id "
-        f"WHERE v.store_id IN ({marks}) AND v.status IN ('submitted','reviewed','released') "
+        f"WHERE v.store_id {IN_LIST} AND v.status IN ('submitted','reviewed','released') "
         f"AND substr(v.started_at, 1, 10) BETWEEN ? AND ? ORDER BY t.visit_id, t.at, t.id",
-        [*store_ids, date_from, date_to]))
+        [as_list(store_ids), date_from, date_to]))
 
 
 def stage_emotions(db, visit_ids: list[int]) -> dict[tuple[int, str], int]:
     if not visit_ids:
         return {}
-    marks = placeholders(visit_ids)
     return {(r["visit_id"], r["stage_key"]): r["emotion"] for r in db.query(
-        f"SELECT visit_id, stage_key, emotion FROM stage_notes WHERE visit_id IN ({marks}) "
-        f"AND emotion IS NOT NULL", visit_ids)}
+        f"SELECT visit_id, stage_key, emotion FROM stage_notes WHERE visit_id {IN_LIST} "
+        f"AND emotion IS NOT NULL", [as_list(visit_ids)])}
 
 
 def traffic_for(db, store_ids: list[int], date_from: str, date_to: str) -> list[dict]:
     """Counts per 15-minute slot of a typical store of the group (the mean over stores)."""
     if not store_ids:
         return []
-    marks = placeholders(store_ids)
     return list(db.query(
         f"SELECT day, slot_start, CAST(round(avg(count)) AS INTEGER) AS count FROM traffic_counts "
-        f"WHERE store_id IN ({marks}) AND day BETWEEN ? AND ? GROUP BY day, slot_start "
-        f"ORDER BY day, slot_start", [*store_ids, date_from, date_to]))
+        f"WHERE store_id {IN_LIST} AND day BETWEEN ? AND ? GROUP BY day, slot_start "
+        f"ORDER BY day, slot_start", [as_list(store_ids), date_from, date_to]))
 
 
 def staffing_for(db, store_ids: list[int]) -> list[dict]:
     if not store_ids:
         return []
-    marks = placeholders(store_ids)
     return list(db.query(  # a typical store's rota: the rounded mean over the stores
-        f"SELECT hour, CAST(round(avg(servers)) AS INTEGER) AS servers FROM staffing WHERE store_id IN ({marks}) "
-        f"GROUP BY hour ORDER BY hour", store_ids))
+        f"SELECT hour, CAST(round(avg(servers)) AS INTEGER) AS servers FROM staffing WHERE store_id {IN_LIST} "
+        f"GROUP BY hour ORDER BY hour", [as_list(store_ids)]))
 
 
 # -- saved what-ifs ----------------------------------------------------------

@@ -7,7 +7,7 @@ visits store UTC ISO stamps, so the bounds are converted here, once.
 
 from __future__ import annotations
 
-from . import placeholders
+from fieldapp.storage import IN_LIST, as_list
 
 import json
 from datetime import date, datetime, time, timedelta, timezone
@@ -31,7 +31,7 @@ def released_visits(db, store_ids: list[int], start: date, end: date,
     if not store_ids:
         return []
     lo, hi = utc_bounds(start, end)
-    params: list = [*store_ids, lo, hi]
+    params: list = [as_list(store_ids), lo, hi]
     extra = ""
     if checklist_id:
         extra = " AND c.checklist_id = ?"
@@ -40,10 +40,10 @@ def released_visits(db, store_ids: list[int], start: date, end: date,
         f"SELECT v.id, v.store_id, v.started_at, v.score, v.passed, v.covert, v.score_json, "
         f"v.checklist_row_id, v.auditor_id, s.name AS store_name, s.code AS store_code, s.region, "
         f"s.chain, c.checklist_id, c.version AS checklist_version, c.title_ko, c.title_en, "
-        f"u.display_name AS auditor_name "
+        f"u.display_name AS auditor_name, u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM visits v JOIN stores s ON s.id = v.store_id "
         f"JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id "
-        f"WHERE v.store_id IN ({placeholders(store_ids)}) AND v.status = 'released' "
+        f"WHERE v.store_id {IN_LIST} AND v.status = 'released' "
         f"AND v.started_at >= ? AND v.started_at < ?{extra} ORDER BY v.started_at, v.id", params))
     for row in rows:
         row["score_detail"] = json.loads(row["score_json"]) if row["score_json"] else {}
@@ -60,34 +60,26 @@ def answer_values(db, visit_ids: list[int], item_keys: list[str]) -> list[dict]:
     """``visit_id``, ``item_key`` and decoded ``value`` of the given items on the given visits."""
     if not visit_ids or not item_keys:
         return []
-    out = []
-    for chunk_start in range(0, len(visit_ids), 400):
-        chunk = visit_ids[chunk_start:chunk_start + 400]
-        for row in db.query(
-                f"SELECT visit_id, item_key, value_json FROM answers WHERE visit_id IN ({placeholders(chunk)}) "
-                f"AND item_key IN ({placeholders(item_keys)})", [*chunk, *item_keys]):
-            out.append({"visit_id": row["visit_id"], "item_key": row["item_key"],
-                        "value": json.loads(row["value_json"]) if row["value_json"] else None})
-    return out
+    return [{"visit_id": row["visit_id"], "item_key": row["item_key"],
+             "value": json.loads(row["value_json"]) if row["value_json"] else None}
+            for row in db.query(
+                f"SELECT visit_id, item_key, value_json FROM answers WHERE visit_id {IN_LIST} "
+                f"AND item_key {IN_LIST}", [as_list(visit_ids), as_list(item_keys)])]
 
 
 def stage_emotions(db, visit_ids: list[int]) -> list[dict]:
     if not visit_ids:
         return []
-    out = []
-    for chunk_start in range(0, len(visit_ids), 400):
-        chunk = visit_ids[chunk_start:chunk_start + 400]
-        out.extend(db.query(
-            f"SELECT visit_id, stage_key, emotion FROM stage_notes WHERE visit_id IN ({placeholders(chunk)}) "
-            f"AND emotion IS NOT NULL", chunk))
-    return out
+    return list(db.query(
+        f"SELECT visit_id, stage_key, emotion FROM stage_notes WHERE visit_id {IN_LIST} "
+        f"AND emotion IS NOT NULL", [as_list(visit_ids)]))
 
 
 def regions_of(db, store_ids: list[int]) -> list[str]:
     if not store_ids:
         return []
     return [r["region"] for r in db.query(
-        f"SELECT DISTINCT region FROM stores WHERE id IN ({placeholders(store_ids)}) ORDER BY region", store_ids)]
+        f"SELECT DISTINCT region FROM stores WHERE id {IN_LIST} ORDER BY region", [as_list(store_ids)])]
 
 
 def checklists_used(db, store_ids: list[int]) -> list[dict]:
@@ -97,8 +89,8 @@ def checklists_used(db, store_ids: list[int]) -> list[dict]:
     return list(db.query(
         f"SELECT c.checklist_id, max(c.title_ko) AS title_ko, max(c.title_en) AS title_en "
         f"FROM visits v JOIN checklists c ON c.id = v.checklist_row_id "
-        f"WHERE v.store_id IN ({placeholders(store_ids)}) AND v.status = 'released' "
-        f"GROUP BY c.checklist_id ORDER BY c.checklist_id", store_ids))
+        f"WHERE v.store_id {IN_LIST} AND v.status = 'released' "
+        f"GROUP BY c.checklist_id ORDER BY c.checklist_id", [as_list(store_ids)]))
 
 
 def later_released_visits(db, store_id: int, after: str) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import placeholders
+from fieldapp.storage import IN_LIST, as_list
 
 
 def create_organisation(db, name: str) -> int:
@@ -30,8 +30,7 @@ def visible_store_ids(db, user: dict) -> list[int]:
 def stores_by_ids(db, ids: list[int]) -> list[dict]:
     if not ids:
         return []
-    marks = placeholders(ids)
-    return list(db.query(f"SELECT * FROM stores WHERE id IN ({marks}) ORDER BY region, name", ids))
+    return list(db.query(f"SELECT * FROM stores WHERE id {IN_LIST} ORDER BY region, name", [as_list(ids)]))
 
 
 def get_store(db, store_id: int) -> dict | None:
@@ -41,3 +40,9 @@ def get_store(db, store_id: int) -> dict | None:
 
 def org_stores(db, org_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM stores WHERE org_id = ? ORDER BY region, name", [org_id]))
+
+
+def first_organisation_id(db) -> int | None:
+    """The installation's organisation (one per instance today)."""
+    row = db.execute("SELECT id FROM organisations ORDER BY id LIMIT 1").fetchone()
+    return row[0] if row else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import now
+from fieldapp.storage import now
 
 ROLES = ("admin", "manager", "reviewer", "auditor", "planner")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import audit_log, now, placeholders
+from fieldapp.storage import IN_LIST, as_list, audit_log, now
 
 # Which state may follow which: a returned visit goes back to the auditor.
 TRANSITIONS = {
@@ -47,7 +47,7 @@ def get_visit(db, visit_id: int) -> dict | None:
     rows = list(db.query(
         "SELECT v.*, s.name AS store_name, s.code AS store_code, s.region, s.chain, "
         "c.checklist_id, c.version AS checklist_version, c.content_hash, c.title_ko, c.title_en, "
-        "c.kind AS checklist_kind, u.display_name AS auditor_name "
+        "c.kind AS checklist_kind, u.display_name AS auditor_name, u.mystery_shopper AS auditor_mystery_shopper "
         "FROM visits v JOIN stores s ON s.id = v.store_id "
         "JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id "
         "WHERE v.id = ?", [visit_id]))
@@ -192,12 +192,30 @@ def visits_of_auditor(db, auditor_id: int, limit: int = 50) -> list[dict]:
 def visits_in_stores(db, store_ids: list[int], statuses: tuple[str, ...], limit: int = 50) -> list[dict]:
     if not store_ids:
         return []
-    smarks = placeholders(store_ids)
-    tmarks = placeholders(statuses)
     return list(db.query(
         f"SELECT v.id, v.status, v.started_at, v.submitted_at, v.score, v.passed, v.covert, "
-        f"s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name "
+        f"s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name, "
+        f"u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM visits v JOIN stores s ON s.id = v.store_id "
         f"JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id "
-        f"WHERE v.store_id IN ({smarks}) AND v.status IN ({tmarks}) "
-        f"ORDER BY v.started_at DESC LIMIT ?", [*store_ids, *statuses, limit]))
+        f"WHERE v.store_id {IN_LIST} AND v.status {IN_LIST} "
+        f"ORDER BY v.started_at DESC LIMIT ?", [as_list(store_ids), as_list(statuses), limit]))
+
+
+def visit_of_assignment(db, assignment_id: int) -> int | None:
+    """The newest visit started for an assignment, if any."""
+    row = db.execute("SELECT id FROM visits WHERE assignment_id = ? ORDER BY id DESC LIMIT 1",
+                     [assignment_id]).fetchone()
+    return row[0] if row else None
+
+
+def delete_answer(db, *, visit_id: int, item_key: str) -> None:
+    with db.atomic():
+        db.execute("DELETE FROM answers WHERE visit_id = ? AND item_key = ?", [visit_id, item_key])
+
+
+def released_visits_of_store(db, store_id: int) -> list[dict]:
+    """A store's released visits, oldest first, with their stored score record."""
+    return list(db.query(
+        "SELECT id, started_at, score_json FROM visits WHERE store_id = ? AND status = 'released' "
+        "ORDER BY started_at", [store_id]))

@@ -57,7 +57,7 @@ def shot(page, name: str) -> None:
 
 
 def login(page, base_url: str, username: str) -> None:
-    from fieldapp.demo import DEMO_PASSWORD_SUFFIX
+    from fieldapp.ops.demo import DEMO_PASSWORD_SUFFIX
 
     page.goto(base_url + "/login")
     page.fill("#username", username)

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from fieldapp.db import connect
+from fieldapp.storage.db import connect
 from tests.audit_helpers import doughnut, jpeg_bytes, passing_value
 from tests.browser.conftest import assert_fits_phone, login, shot
 

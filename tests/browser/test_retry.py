@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from fieldapp.db import connect
+from fieldapp.storage.db import connect
 from tests.audit_helpers import doughnut
 from tests.browser.conftest import login, shot
 

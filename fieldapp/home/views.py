@@ -1,0 +1,44 @@
+"""The home page: one per role, each showing what that user acts on first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from fieldapp.storage.db import get_db
+from fieldapp.storage import assignments, checklist_store, stores, visits
+from fieldapp.web.timefmt import today_local
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def root():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/home")
+@login_required
+def index():
+    db = get_db()
+    user = current_user.row
+    context = {"role": current_user.role}
+    if current_user.role == "auditor":
+        context["assignments"] = assignments.open_for_auditor(db, current_user.id, today_local())
+        context["my_visits"] = visits.visits_of_auditor(db, current_user.id, limit=20)
+    elif current_user.role == "manager":
+        store_ids = stores.visible_store_ids(db, user)
+        context["stores"] = stores.stores_by_ids(db, store_ids)
+        context["released"] = visits.visits_in_stores(db, store_ids, ("released",), limit=15)
+    elif current_user.role == "reviewer":
+        store_ids = stores.visible_store_ids(db, user)
+        context["queue"] = visits.visits_in_stores(db, store_ids, ("submitted",), limit=100)
+        context["recent"] = visits.visits_in_stores(db, store_ids, ("released", "returned"), limit=10)
+    elif current_user.role == "planner":
+        context["stores"] = stores.org_stores(db, current_user.org_id)
+    else:
+        context["stores"] = stores.org_stores(db, current_user.org_id)
+        context["checklists"] = checklist_store.latest_checklists(db)
+    return render_template(f"home/{current_user.role}.html", **context)
