@@ -6,11 +6,9 @@ from flask import Flask
 
 from fieldapp import config
 from fieldapp.auth import views as auth
-from fieldapp.storage import db
-from fieldapp.web import i18n
-from fieldapp.web import errors, security
-from fieldapp.web import filters
 from fieldapp.home import views as views_home
+from fieldapp.storage import db
+from fieldapp.web import errors, filters, i18n, security
 from fieldapp.web.extensions import csrf, htmx, limiter, login_manager
 
 
@@ -64,13 +62,13 @@ def _blueprints() -> list:
     from fieldapp.actions import views as actions
     from fieldapp.admin import views as admin
     from fieldapp.assignments import views as assignments
-    from fieldapp.audit import views as audit
-    from fieldapp.reports import dashboard
     from fieldapp.audit import photo_views as photos_views
+    from fieldapp.audit import views as audit
     from fieldapp.planner import views as planner
-    from fieldapp.web import pwa
+    from fieldapp.reports import dashboard
     from fieldapp.reports import views as reports
     from fieldapp.review import views as review
+    from fieldapp.web import pwa
 
     return [auth.bp, views_home.bp, pwa.bp, audit.bp, review.bp, assignments.bp, photos_views.bp,
             reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp]

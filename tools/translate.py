@@ -15,6 +15,19 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 CATALOG = Path(__file__).resolve().parents[1] / "fieldapp/translations/ko/LC_MESSAGES/messages.po"
+ENGLISH = CATALOG.parents[2] / "en/LC_MESSAGES/messages.po"
+
+
+def settle_english() -> None:
+    """English is the source language: each entry reads as its own msgid, never a fuzzy guess."""
+    with open(ENGLISH, "rb") as fh:
+        catalog = read_po(fh, locale="en")
+    for message in catalog:
+        if message.id and (message.fuzzy or not message.string):
+            message.string = message.id
+            message.flags.discard("fuzzy")
+    with open(ENGLISH, "wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False)
 
 
 def missing(catalog) -> list[str]:
@@ -31,6 +44,7 @@ def main(argv: list[str]) -> int:
         if argv and argv[0] == "--missing":
             print("\n".join(missing(catalog)))
             return 0
+        settle_english()
         words = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
         for message in catalog:
             key = message.id if isinstance(message.id, str) else message.id[0]

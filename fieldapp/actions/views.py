@@ -1,10 +1,6 @@
-"""Corrective actions: a manager turns a failed item into a task with an owner
-and a due date; it is marked done (optionally with a photo as evidence) and
-verified by the store's next released visit.
-
-State changes are plain functions (``create``, ``complete``, ``verify``), each
-one ``db.atomic()`` transaction that also writes the audit log; the routes
-parse the form and call them.
+"""Corrective actions' pages: a manager turns a failed item into a task with an
+owner and a due date; it is marked done (optionally with a photo as evidence)
+and verified by the store's next released visit (``workflow.py``).
 """
 
 from __future__ import annotations
@@ -12,94 +8,24 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from checklists import item_failed, normalize_answer
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth import capabilities
+from fieldapp.actions import workflow
 from fieldapp.audit import photo_files
-from fieldapp.reports import data as report_data
+from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
+from fieldapp.reports import data as report_data
+from fieldapp.storage import actions as action_store
+from fieldapp.storage import checklist_store, photos, stores
 from fieldapp.storage.db import get_db
 from fieldapp.web.labels import photo_error
-from fieldapp.storage import actions as action_store
-from fieldapp.storage import audit_log, checklist_store, photos, reporting, stores, visits
 from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("actions", __name__)
 
 OWNER_MAX, NOTE_MAX = 80, 2000
-
-
-# --- state changes --------------------------------------------------------------
-
-def create(db, *, visit: dict, item_key: str, owner: str, due_date: str, note: str, actor_id: int) -> int:
-    with db.atomic():
-        action_id = action_store.insert_action(db, visit_id=visit["id"], store_id=visit["store_id"],
-                                               item_key=item_key, owner=owner, due_date=due_date,
-                                               note=note, created_by=actor_id)
-        audit_log.record(db, actor_id=actor_id, action="action_create", object_type="action",
-                         object_id=action_id, detail=f"visit={visit['id']} item={item_key}")
-    return action_id
-
-
-def complete(db, action: dict, *, actor_id: int, photo: dict | None = None) -> None:
-    """Open -> done, recording the evidence photo (already stored as a file) if any."""
-    with db.atomic():
-        photo_id = None
-        if photo is not None:
-            photo_id = photos.add_photo(db, visit_id=action["visit_id"], item_key=f"action:{action['id']}",
-                                        uploaded_by=actor_id, **photo)
-        action_store.mark_done(db, action["id"], evidence_photo_id=photo_id)
-        audit_log.record(db, actor_id=actor_id, action="action_done", object_type="action",
-                         object_id=action["id"], detail=f"photo={photo_id}" if photo_id else "")
-
-
-def next_visit_verdict(db, action: dict) -> tuple[str, dict | None]:
-    """How the first released visit after the action was done answered its item.
-
-    :return: ``("passed", visit)``, ``("failed", visit)`` or ``("none", None)``.
-    """
-    after = action.get("done_at") or action["created_at"]
-    for later in reporting.later_released_visits(db, action["store_id"], after):
-        checklist = checklist_store.load_pinned(db, later["checklist_row_id"])
-        try:
-            item = checklist.item(action["item_key"])
-        except KeyError:
-            continue
-        value = normalize_answer(item, visits.answers_of(db, later["id"]).get(item.key, {}).get("value"))
-        failed = item_failed(item, value)
-        if failed is None:
-            continue  # not answered (or N/A) on that visit: it proves nothing
-        return ("failed" if failed else "passed"), later
-    return "none", None
-
-
-def verify(db, action: dict, *, actor_id: int | None) -> str:
-    """Done -> verified when the next visit passed the item; back to open when it failed again.
-
-    :return: the verdict, ``passed``, ``failed`` or ``none`` (nothing changes).
-    """
-    verdict, later = next_visit_verdict(db, action)
-    if verdict == "none":
-        return verdict
-    with db.atomic():
-        if verdict == "passed":
-            action_store.mark_verified(db, action["id"], verified_visit_id=later["id"])
-            audit_log.record(db, actor_id=actor_id, action="action_verified", object_type="action",
-                             object_id=action["id"], detail=f"visit={later['id']}")
-        else:
-            action_store.reopen(db, action["id"])
-            audit_log.record(db, actor_id=actor_id, action="action_reopened", object_type="action",
-                             object_id=action["id"], detail=f"failed again on visit={later['id']}")
-    return verdict
-
-
-def verify_done_actions(db, store_id: int, actor_id: int | None = None) -> dict[int, str]:
-    """Verify every done action of a store against later visits (call after a release)."""
-    return {a["id"]: verify(db, a, actor_id=actor_id)
-            for a in action_store.actions_in_stores(db, [store_id], ("done",))}
 
 
 # --- routes ---------------------------------------------------------------------
@@ -158,7 +84,7 @@ def create_view(visit_id: int):
     errors = validate(form)
     if errors:
         return render_template("actions/new.html", visit=visit, item=item, form=form, errors=errors), 422
-    action_id = create(db, visit=visit, item_key=item.key, owner=form["owner"], due_date=form["due_date"],
+    action_id = workflow.create(db, visit=visit, item_key=item.key, owner=form["owner"], due_date=form["due_date"],
                        note=form["note"], actor_id=current_user.id)
     flash(_("Action created."))
     return redirect(url_for("actions.show", action_id=action_id))
@@ -190,7 +116,7 @@ def show(action_id: int, error: str | None = None, status: int = 200):
     action = _action_or_404(db, action_id)
     checklist = checklist_store.load_pinned(db, action["checklist_row_id"])
     item = checklist.item(action["item_key"]) if action["item_key"] in {i.key for i in checklist.items()} else None
-    verdict, later = next_visit_verdict(db, action) if action["status"] == "done" else ("none", None)
+    verdict, later = workflow.next_visit_verdict(db, action) if action["status"] == "done" else ("none", None)
     evidence = photos.get_photo(db, action["evidence_photo_id"]) if action["evidence_photo_id"] else None
     action["overdue"] = report_data.is_overdue(action, today_local())
     return render_template("actions/show.html", a=action, item=item, evidence=evidence, verdict=verdict,
@@ -219,7 +145,7 @@ def done(action_id: int):
         photo = {"filename": f"{action['visit_id']}/{stored.filename}",
                  "thumb_filename": f"{action['visit_id']}/{stored.thumb_filename}",
                  "width": stored.width, "height": stored.height, "size": stored.size}
-    complete(db, action, actor_id=current_user.id, photo=photo)
+    workflow.complete(db, action, actor_id=current_user.id, photo=photo)
     flash(_("Marked done. The next visit will verify it."))
     return redirect(url_for("actions.show", action_id=action_id))
 
@@ -232,7 +158,7 @@ def verify_view(action_id: int):
     action = _action_or_404(db, action_id)
     if action["status"] != "done":
         return show(action_id, error=_("Only a done action can be verified."), status=409)
-    verdict = verify(db, action, actor_id=current_user.id)
+    verdict = workflow.verify(db, action, actor_id=current_user.id)
     if verdict == "none":
         return show(action_id, error=_("No visit since the action was done has checked this item yet."),
                     status=409)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from fieldapp.auth.capabilities import requires
-from fieldapp.storage.db import get_db
 from fieldapp.storage import audit_log
+from fieldapp.storage.db import get_db
 
 bp = Blueprint("admin", __name__)
 

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.auth.capabilities import requires
-from fieldapp.storage.db import get_db
 from fieldapp.storage import assignments, audit_log, checklist_store, stores, users
+from fieldapp.storage.db import get_db
 
 bp = Blueprint("assignments", __name__)
 

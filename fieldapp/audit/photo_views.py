@@ -6,8 +6,8 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from flask_login import current_user, login_required
 
 from fieldapp.auth import capabilities
-from fieldapp.storage.db import get_db
 from fieldapp.storage import photos, visits
+from fieldapp.storage.db import get_db
 
 bp = Blueprint("photos_views", __name__)
 

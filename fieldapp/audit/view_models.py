@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass, field
 
 from checklists import Checklist, item_failed
-
 from fieldapp.storage import checklist_store, photos, visits
 
 

@@ -9,20 +9,19 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from checklists import AnswerError, parse_answer
-from flask import (Blueprint, abort, current_app, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth import capabilities
-from fieldapp.web import labels
+from checklists import AnswerError, parse_answer
 from fieldapp.audit import photo_files
-from fieldapp.audit import workflow as visit_service
 from fieldapp.audit import view_models as visit_view
+from fieldapp.audit import workflow as visit_service
+from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
+from fieldapp.storage import assignments, checklist_store, photos, stores, visits
 from fieldapp.storage.db import get_db
-from fieldapp.storage import assignments, audit_log, checklist_store, photos, stores, visits
+from fieldapp.web import labels
 
 bp = Blueprint("audit", __name__)
 
@@ -106,8 +105,8 @@ def answer(visit_id: int, item_key: str):
     error = None
     try:
         value = parse_answer(item, raw) if "value" in request.form else _current_value(db, visit_id, item)
-    except AnswerError:
-        error, value = labels.answer_error(item), None
+    except AnswerError as exc:
+        error, value = labels.answer_error(exc, item), None
     if error is None:
         visits.save_answer(db, visit_id=visit_id, item_key=item.key, value=value,
                            user_id=current_user.id, note=note[:2000] if note is not None else None,

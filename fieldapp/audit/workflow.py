@@ -10,7 +10,6 @@ import json
 from dataclasses import asdict
 
 from checklists import Checklist, missing_requirements, score_visit
-
 from fieldapp.storage import assignments, audit_log, checklist_store, photos, visits
 
 

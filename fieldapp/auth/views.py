@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from fieldapp.storage import audit_log, users
 from fieldapp.storage.db import get_db
 from fieldapp.web.extensions import limiter, login_manager
-from fieldapp.storage import audit_log, users
 
 bp = Blueprint("auth", __name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.storage.db import get_db
 from fieldapp.storage import assignments, checklist_store, stores, visits
+from fieldapp.storage.db import get_db
 from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("home", __name__)

@@ -12,10 +12,9 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from checklists import ChecklistError, load_checklist
-
-from fieldapp.storage import db as dbmod
 from fieldapp.ops import demo
 from fieldapp.storage import checklist_store, stores, users
+from fieldapp.storage import db as dbmod
 
 
 @click.command("init-db")

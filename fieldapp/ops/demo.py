@@ -14,9 +14,9 @@ import random
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from checklists import Checklist, load_library
 from PIL import Image, ImageDraw
 
+from checklists import Checklist, load_library
 from fieldapp.audit import photo_files
 from fieldapp.audit import workflow as visit_service
 from fieldapp.storage import checklist_store, photos, stores, users, visits

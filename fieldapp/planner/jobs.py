@@ -20,10 +20,9 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 
-from simulation import compare_scenarios, run_scenario, scenario_from_dict
-
-from fieldapp.storage.db import connect
 from fieldapp.storage import planning
+from fieldapp.storage.db import connect
+from simulation import compare_scenarios, run_scenario, scenario_from_dict
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=90)

@@ -7,21 +7,26 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
-from flask import (Blueprint, Response, abort, current_app, make_response, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 import simulation
-from simulation import ScenarioError, scenario_from_dict, scenario_to_yaml
-
-from fieldapp.web import htmx as web_htmx
-from fieldapp.planner import observations
-from fieldapp.planner import report as planner_report
-from fieldapp.planner import whatif
 from fieldapp.auth.capabilities import requires
-from fieldapp.storage.db import get_db
+from fieldapp.planner import observations, whatif
+from fieldapp.planner import report as planner_report
 from fieldapp.storage import audit_log, planning, stores
+from fieldapp.storage.db import get_db
+from fieldapp.web import htmx as web_htmx
+from simulation import ScenarioError, scenario_from_dict, scenario_to_yaml
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 EXAMPLES = Path(simulation.__file__).parent / "examples"

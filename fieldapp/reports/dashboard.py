@@ -11,20 +11,19 @@ import csv
 import io
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, jsonify, request
 from flask_login import current_user
 
-from fieldapp.reports import charts
-from fieldapp.reports import data as report_data
 from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
-from fieldapp.storage.db import get_db
-from fieldapp.web.i18n import text_of
+from fieldapp.reports import charts
+from fieldapp.reports import data as report_data
 from fieldapp.reports.views import parse_period
 from fieldapp.storage import actions as action_store
 from fieldapp.storage import audit_log, checklist_store, reporting, stores
+from fieldapp.storage.db import get_db
 from fieldapp.web import htmx as web_htmx
+from fieldapp.web.i18n import text_of
 from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("dashboard", __name__)

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from checklists import Checklist, item_score, normalize_answer
-
 from fieldapp.audit import view_models as visit_view
 from fieldapp.storage import actions as action_store
 from fieldapp.storage import checklist_store, comments, reporting
-
 
 # --- small statistics ---------------------------------------------------------
 

@@ -11,16 +11,15 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from fieldapp.auth import capabilities
+from fieldapp.auth.capabilities import requires
 from fieldapp.reports import charts
 from fieldapp.reports import data as report_data
-from fieldapp.auth.capabilities import requires
+from fieldapp.storage import audit_log, stores
 from fieldapp.storage.db import get_db
 from fieldapp.web.i18n import text_of
 from fieldapp.web.labels import JOURNEY_LABELS
-from fieldapp.storage import audit_log, stores
 from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("reports", __name__)

@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.auth import capabilities
-from fieldapp.actions import views as actions
-from fieldapp.audit import workflow as visit_service
+from fieldapp.actions import workflow as actions
 from fieldapp.audit import view_models as visit_view
+from fieldapp.audit import workflow as visit_service
+from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
-from fieldapp.storage.db import get_db
 from fieldapp.storage import audit_log, comments, visits
+from fieldapp.storage.db import get_db
 
 bp = Blueprint("review", __name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from checklists import Checklist, load_checklist_text
-
 from fieldapp.storage import now
 
 

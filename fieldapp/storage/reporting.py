@@ -7,10 +7,10 @@ visits store UTC ISO stamps, so the bounds are converted here, once.
 
 from __future__ import annotations
 
-from fieldapp.storage import IN_LIST, as_list
-
 import json
 from datetime import date, datetime, time, timedelta, timezone
+
+from fieldapp.storage import IN_LIST, as_list
 
 STORE_TZ = timezone(timedelta(hours=9))
 

@@ -100,8 +100,8 @@ def checkpoint(db_path: Path) -> None:
 
 def log_cli_event(db_path: Path, action: str, object_id: str, detail: str) -> None:
     """One audit-log entry (actor None: the command line) in the instance's database."""
-    from fieldapp.storage.db import connect
     from fieldapp.storage import audit_log
+    from fieldapp.storage.db import connect
 
     db = connect(str(db_path))
     try:

@@ -39,6 +39,11 @@ def get_user(db, user_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
+def get_by_username(db, username: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
+    return rows[0] if rows else None
+
+
 def authenticate(db, username: str, password: str) -> dict | None:
     """Return the user when the password matches, else None (same cost either way)."""
     rows = list(db.query("SELECT * FROM users WHERE username = ? AND active = 1", [username]))

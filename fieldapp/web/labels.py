@@ -86,33 +86,42 @@ def photo_error(exc) -> str:
     return str(label) % exc.params if label is not None else str(exc)
 
 
-def answer_error(item) -> str:
-    """The user's message for an answer ``checklists.parse_answer`` refused, in their language."""
-    from flask_babel import gettext as _
-
-    kind = item.type
-    if kind == "yes_no":
-        return _("Choose yes or no.")
-    if kind == "yes_no_na":
-        return _("Choose yes, no or N/A.")
-    if kind == "rating":
-        return _("Choose a rating from 1 to 5.")
-    if kind == "number":
-        if item.min is not None and item.max is not None:
-            return _("Enter a number between %(low)s and %(high)s.", low=_n(item.min), high=_n(item.max))
-        if item.min is not None:
-            return _("Enter a number of at least %(low)s.", low=_n(item.min))
-        if item.max is not None:
-            return _("Enter a number of at most %(high)s.", high=_n(item.max))
-        return _("Enter a number.")
-    if kind == "choice":
-        return _("Choose one of the options.")
-    if kind == "timer":
-        return _("Enter the wait in seconds (or as m:ss).")
-    if kind == "text":
-        return _("Keep the text shorter.")
-    return _("This item cannot be answered.")
+# Refused answers by ``AnswerError.code`` (``checklists``), with its params.
+ANSWER_ERRORS = {
+    "yes_no": _l("Choose yes or no."),
+    "yes_no_na": _l("Choose yes, no or N/A."),
+    "rating_range": _l("Choose a rating from %(low)s to %(high)s."),
+    "number_range": _l("Enter a number between %(low)s and %(high)s."),
+    "number_min": _l("Enter a number of at least %(low)s."),
+    "number_max": _l("Enter a number of at most %(high)s."),
+    "number": _l("Enter a number."),
+    "choice": _l("Choose one of the options."),
+    "multi_choice": _l("Choose from the options."),
+    "text_too_long": _l("Keep the text under %(max)s characters."),
+    "photo_count": _l("Enter the number of photos."),
+    "timer": _l("Enter the wait in seconds (or as m:ss)."),
+    "date": _l("Enter a date like %(example)s."),
+    "time": _l("Enter a time like %(example)s."),
+    "datetime": _l("Enter a date and time like %(example)s."),
+    "constraint": _l("This answer is not allowed here."),
+    "not_answerable": _l("This item cannot be answered."),
+}
 
 
-def _n(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def answer_error(exc, item=None) -> str:
+    """A refused answer (``checklists.AnswerError``) in the user's language, by its code.
+
+    A checklist's own ``constraint_message`` wins for a broken constraint.
+    """
+    from fieldapp.web.i18n import number, text_of
+
+    if exc.code == "constraint" and item is not None and getattr(item, "constraint_message", None):
+        return text_of(item.constraint_message)
+    label = ANSWER_ERRORS.get(exc.code)
+    if label is None:
+        return exc.message
+    params = {k: number(v) if isinstance(v, float) else v for k, v in (exc.params or {}).items()}
+    try:
+        return str(label) % params
+    except (KeyError, TypeError, ValueError):
+        return exc.message

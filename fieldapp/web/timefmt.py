@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-
 STORE_TZ = timezone(timedelta(hours=9))  # Korea Standard Time, no daylight saving
 
 
