@@ -12,9 +12,11 @@ perceived = sum over queues of  wait * stage * occupied * information
   prop. 4; Hui & Tse 1996 on wait-duration information; Taylor 1994 on
   uncertainty during delays).
 
-The *directions* come from that literature; the *sizes* below are our
-assumptions, chosen to be moderate and meant to be replaced by a calibration
-fitted to auditors' ratings.  See simulation/README.md for the table.
+The *directions* come from that literature; one size does too (idle waits
+are overestimated by about 36%, Larson 1987); the other sizes are our
+assumptions, chosen to be moderate and meant to be replaced by estimates
+from auditors' ratings (``simulation.wait_feeling``).  See
+simulation/README.md for the table.
 
 satisfaction = 100 * (1 + exp(-k*T)) / (1 + exp(k*(p - T)))
 
@@ -48,11 +50,13 @@ class Multipliers:
 
     pre_process: float = 1.15     # assumption (direction: Maister prop. 2)
     in_process: float = 1.0       # reference
-    unoccupied: float = 1.0       # reference (Maister prop. 1)
-    samples: float = 0.8          # assumption (direction: Maister prop. 1, Katz et al. 1991)
-    show_in_view: float = 0.85    # assumption: production line / show in view
-    entertainment: float = 0.75   # assumption: screens, music, staff entertaining
-    occupied_floor: float = 0.6   # assumption: several distractions do not stack below this
+    unoccupied: float = 1.36      # Larson 1987: idle waits are overestimated by about 36%
+    # occupied factors replace ``unoccupied``; each keeps its assumed effect relative to an
+    # idle wait (0.8, 0.85, 0.75, floor 0.6, times 1.36): no study gives their sizes
+    samples: float = 1.09         # assumption (direction: Maister prop. 1, Katz et al. 1991)
+    show_in_view: float = 1.16    # assumption: production line in view (Buell, Kim & Tsay 2017: value)
+    entertainment: float = 1.02   # assumption: screens, music, staff entertaining
+    occupied_floor: float = 0.82  # assumption: several distractions do not stack below this
     unknown_length: float = 1.1   # assumption (direction: Maister prop. 4, Hui & Tse 1996)
     known_length: float = 1.0     # reference
 

@@ -80,7 +80,7 @@ def default_wait_multiplier() -> float:
     (the first queue of the visit), nothing to occupy the customer, and no
     wait-length information shown.  The model multiplies actual waits by this
     factor before the satisfaction curve, so the curve is fitted on the same
-    perceived minutes (1.15 x 1.0 x 1.1 = 1.265 with the default multipliers).
+    perceived minutes (1.15 x 1.36 x 1.1 = 1.7204 with the default multipliers).
     """
     return wait_multiplier(True, Occupied(), False, DEFAULT_MULTIPLIERS)
 

@@ -208,7 +208,7 @@ def test_satisfaction_curve_recovered(calibrated):
     assert sat["params"]["tolerance_min"] == pytest.approx(6.0, rel=0.05)
     assert sat["params"]["steepness"] == pytest.approx(0.5, rel=0.08)
     assert calibrated.scenario["experience"] == {"satisfaction": sat["params"]}
-    assert sat["multiplier"] == pytest.approx(1.15 * 1.1)
+    assert sat["multiplier"] == pytest.approx(1.15 * 1.36 * 1.1)   # pre-process x idle (Larson 1987) x unknown
     bins = sat["bins"]
     assert sum(b["n"] for b in bins) == 600
     for b in bins:
@@ -227,7 +227,8 @@ def test_fit_satisfaction_accepts_tuples_and_dicts_alike():
     assert fit["params"]["steepness"] == pytest.approx(0.9, rel=0.15)
     # another multiplier rescales the tolerance (perceived minutes), not the data
     fit2 = fit_satisfaction(recs, multiplier=1.0)
-    assert fit2["params"]["tolerance_min"] == pytest.approx(fit["params"]["tolerance_min"] / 1.265, rel=1e-3)
+    assert fit2["params"]["tolerance_min"] == pytest.approx(
+        fit["params"]["tolerance_min"] / default_wait_multiplier(), rel=1e-3)
 
 
 def test_too_few_ratings_keep_default_curve_with_warning():

@@ -98,9 +98,10 @@ def test_samples_and_wait_info_raise_satisfaction_without_changing_actual_waits(
     assert better["satisfaction"]["mean"] > base["satisfaction"]["mean"]
     # perceived = actual * multipliers: with the defaults, bounded by the extreme factors
     m = Multipliers()
-    hi = m.pre_process * m.unknown_length
+    hi = m.pre_process * m.unoccupied * m.unknown_length
+    lo = m.in_process * m.unoccupied * m.unknown_length
     assert base["perceived_wait_min"]["mean"] <= hi * base["wait_min"]["mean"] + 1e-9
-    assert base["perceived_wait_min"]["mean"] >= m.in_process * m.unknown_length * base["wait_min"]["mean"] - 1e-9
+    assert base["perceived_wait_min"]["mean"] >= lo * base["wait_min"]["mean"] - 1e-9
 
 
 def test_show_in_view_at_one_station_only_changes_that_station():
@@ -111,7 +112,7 @@ def test_show_in_view_at_one_station_only_changes_that_station():
                  rate_per_hour=70, horizon=600, reps=4, seed=5)
     a, b = run_scenario(plain, workers=1), run_scenario(lined, workers=1)
     m = Multipliers()
-    saved = (1 - m.show_in_view) * m.unknown_length * m.in_process * a["stations"]["pickup"]["wait_min"]["mean"]
+    saved = (m.unoccupied - m.show_in_view) * m.unknown_length * m.in_process * a["stations"]["pickup"]["wait_min"]["mean"]
     drop = a["perceived_wait_min"]["mean"] - b["perceived_wait_min"]["mean"]
     assert drop > 0
     # the drop is the pickup share of the perceived wait (means over different customer sets differ slightly)
