@@ -59,6 +59,8 @@ clean:
 	rm -rf $(VENV) *.egg-info tests/artifacts
 
 # After changing UI text: extract, merge into ko/en catalogs, then translate ko.
+# The lock is the one tools/translate.py holds: two people updating at once lose nothing.
 i18n-update: $(VENV)/.stamp-install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o fieldapp/translations/messages.pot .
-	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations
+	flock fieldapp/translations/ko/LC_MESSAGES/messages.lock sh -c '\
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -o fieldapp/translations/messages.pot . && \
+	  $(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations'
