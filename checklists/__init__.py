@@ -14,7 +14,7 @@ from .types import (ITEM_TYPES, ItemType, Key, item_type, item_type_names, regis
                     unregister_item_type)
 from .relevance import (ExpressionError, check_constraint, constraint_violations, evaluate,
                         is_relevant, parse_expression, relevant_items, relevant_keys)
-from .scoring import Missing, VisitScore, missing_requirements, score_visit
+from .scoring import ItemResult, Missing, VisitScore, item_results, missing_requirements, score_visit
 
 __all__ = [
     "AnswerError", "Checklist", "ChecklistError", "Choice", "ITEM_TYPES", "Item", "ItemType", "Key",
@@ -24,5 +24,5 @@ __all__ = [
     "load_checklist_text", "load_library", "missing_requirements", "normalize_answer",
     "parse_answer", "score_visit", "ExpressionError", "check_constraint",
     "constraint_violations", "evaluate", "is_relevant", "parse_expression", "relevant_items",
-    "relevant_keys", "ImportNote",
+    "relevant_keys", "ImportNote", "ItemResult", "item_results",
 ]

@@ -48,6 +48,48 @@ class _Acc:
         return max(0.0, min(100.0, round(100.0 * (self.num / self.den), 9)))
 
 
+@dataclass(frozen=True)
+class ItemResult:
+    """One asked item's part in a visit's score (the rows reports aggregate).
+
+    ``score`` is 0..1 (None: not scored); ``value`` the normalised answer.
+    """
+
+    key: str
+    stage: str
+    touchpoint: str
+    value: object
+    score: float | None
+    failed: bool
+    critical: bool
+
+
+def item_results(checklist: Checklist, answers: Mapping[str, object], *,
+                 visit_start=None) -> list[ItemResult]:
+    """Each item's result, in checklist order; items skipped by skip logic give none.
+
+    The one per-item rule that :func:`score_visit` adds up: an unanswered required
+    item that could be scored counts as 0.
+
+    :raise AnswerError: a value of the wrong type for its item.
+    """
+    context = {"answers": answers, "visit_start": visit_start}
+    asked = relevant_keys(checklist, answers)
+    out: list[ItemResult] = []
+    for stage in checklist.stages:
+        for tp in stage.touchpoints:
+            for item in tp.items:
+                value = normalize(item, answers.get(item.key))
+                if item.key not in asked:
+                    continue  # skipped by skip logic: kept, but neither scored nor counted
+                s = item_score(item, value, context)
+                if s is None and value is None and item.required and item_type(item.type).scorable(item):
+                    s = 0.0  # unanswered required item counts as 0
+                out.append(ItemResult(item.key, stage.key, tp.key, value, s,
+                                      bool(item_failed(item, value, context)), item.critical))
+    return out
+
+
 def score_visit(checklist: Checklist, answers: Mapping[str, object], *,
                 visit_start=None) -> VisitScore:
     """Score one visit's answers against its checklist.
@@ -60,40 +102,41 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object], *,
 
     :raise AnswerError: a value of the wrong type for its item.
     """
-    context = {"answers": answers, "visit_start": visit_start}
+    return score_results(checklist, item_results(checklist, answers, visit_start=visit_start))
+
+
+def score_results(checklist: Checklist, results: list[ItemResult]) -> VisitScore:
+    """Add item results up into the visit, stage and touchpoint scores."""
+    by_key = {r.key: r for r in results}
     visit, emotional, rational = _Acc(), _Acc(), _Acc()
     stages: dict = {}
     touchpoints: dict = {}
     failed: list[str] = []
     critical: list[str] = []
     answered = scored = 0
-    asked = relevant_keys(checklist, answers)
     for stage in checklist.stages:
         stage_acc = _Acc()
         for tp in stage.touchpoints:
             tp_acc = _Acc()
             for item in tp.items:
-                value = normalize(item, answers.get(item.key))
-                if item.key not in asked:
-                    continue  # skipped by skip logic: kept, but neither scored nor counted
-                if value is not None:
+                r = by_key.get(item.key)
+                if r is None:
+                    continue
+                if r.value is not None:
                     answered += 1
-                s = item_score(item, value, context)
-                kind = item_type(item.type)
-                if s is None and value is None and item.required and kind.scorable(item):
-                    s = 0.0  # unanswered required item counts as 0
-                if item_failed(item, value, context):
+                if r.failed:
                     failed.append(item.key)
                     if item.critical:
                         critical.append(item.key)
-                if s is None:
+                if r.score is None:
                     continue
+                s = r.score
                 scored += 1
                 w = item.weight * tp.importance
                 tp_acc.add(s, item.weight)
                 stage_acc.add(s, w)
                 visit.add(s, w)
-                if kind.emotional(item):
+                if item_type(item.type).emotional(item):
                     emotional.add(s, w)
                 else:
                     rational.add(s, w)
