@@ -37,6 +37,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "action.manage": {"manager", "admin"},
     "planner.use": {"planner", "admin"},
     "audit_log.read": {"admin"},
+    "user.manage": {"admin"},             # people, passwords, memberships, user imports
+    "store.manage": {"admin"},            # stores, store imports, the organisation's settings
+    "schedule.manage": {"admin", "reviewer"},  # programme coordinators: schedules, windows
+    "job.claim": {"auditor"},             # take an open scheduled visit from the job board
 }.items()}
 
 # Roles that belong to a store and must never learn who shops it.

@@ -40,10 +40,10 @@ def waits_by_visit(records: list[dict]) -> dict[int, float]:
 def waits_and_starts(records: list[dict], open_time: str) -> tuple[list[float], list[float]]:
     """Observed waits and when each began, in minutes after opening (store-local time),
     so the fit check can compare them with simulated customers of the same hours."""
-    from fieldapp.web.timefmt import STORE_TZ
+    from fieldapp.web.timefmt import org_tz
 
     open_h, open_m = (int(x) for x in open_time.split(":"))
-    arrivals = {rec["visit"]: datetime.fromisoformat(rec["timestamp"]).astimezone(STORE_TZ)
+    arrivals = {rec["visit"]: datetime.fromisoformat(rec["timestamp"]).astimezone(org_tz())
                 for rec in records if rec["event"] == ARRIVE}
     waits, starts = [], []
     for visit, wait in sorted(waits_by_visit(records).items()):

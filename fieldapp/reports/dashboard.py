@@ -24,7 +24,7 @@ from fieldapp.storage import audit_log, checklist_store, reporting, stores
 from fieldapp.storage.db import get_db
 from fieldapp.web import htmx as web_htmx
 from fieldapp.web.i18n import text_of
-from fieldapp.web.timefmt import today_local
+from fieldapp.web.timefmt import local_iso, today_local
 
 bp = Blueprint("dashboard", __name__)
 
@@ -113,7 +113,7 @@ def rows_for_export(data: dict) -> dict[str, list[dict]]:
         "hotspots": [{"item_key": h["key"], "item": text_of(h["item"].title), "stage": text_of(h["stage"].title),
                       "failed": h["count"], "rate": _round(h["rate"]), "critical": h["critical"]}
                      for h in data["hotspots"]],
-        "visits": [{"id": v["id"], "store": v["store_code"], "started_at": v["started_at"],
+        "visits": [{"id": v["id"], "store": v["store_code"], "started_at": local_iso(v["started_at"]),
                     "checklist": v["checklist_id"], "score": _round(v["score"]), "passed": bool(v["passed"]),
                     "auditor": capabilities.auditor_label(current_user.role, v)}
                    for v in data["recent"]],

@@ -1,24 +1,25 @@
 """Read-only queries behind reports and dashboards: released visits over a
 period, their answers, and the chain they belong to.
 
-Periods are store-local dates (KST, ``YYYY-MM-DD``, both ends included);
-visits store UTC ISO stamps, so the bounds are converted here, once.
+Periods are dates in the organisation's time zone (``YYYY-MM-DD``, both ends
+included); visits store UTC ISO stamps, so the bounds are converted here, once.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from fieldapp.storage import IN_LIST, as_list
-
-STORE_TZ = timezone(timedelta(hours=9))
+from fieldapp.storage import IN_LIST, as_list, stores
 
 
-def utc_bounds(start: date, end: date) -> tuple[str, str]:
-    """``[start 00:00 KST, end+1 00:00 KST)`` as UTC ISO strings, comparable with stored stamps."""
-    lo = datetime.combine(start, time(0), STORE_TZ).astimezone(timezone.utc)
-    hi = datetime.combine(end + timedelta(days=1), time(0), STORE_TZ).astimezone(timezone.utc)
+def utc_bounds(start: date, end: date, tz=None) -> tuple[str, str]:
+    """``[start 00:00, end+1 00:00)`` local to ``tz`` (default Asia/Seoul) as UTC ISO
+    strings, comparable with stored stamps."""
+    tz = tz or ZoneInfo(stores.DEFAULT_TIMEZONE)
+    lo = datetime.combine(start, time(0), tz).astimezone(timezone.utc)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tz).astimezone(timezone.utc)
     return lo.isoformat(timespec="seconds"), hi.isoformat(timespec="seconds")
 
 
@@ -30,7 +31,7 @@ def released_visits(db, store_ids: list[int], start: date, end: date,
     each with its decoded ``score_detail``."""
     if not store_ids:
         return []
-    lo, hi = utc_bounds(start, end)
+    lo, hi = utc_bounds(start, end, _org_zone(db, store_ids[0]))
     params: list = [as_list(store_ids), lo, hi]
     extra = ""
     if checklist_id:
@@ -48,6 +49,15 @@ def released_visits(db, store_ids: list[int], start: date, end: date,
     for row in rows:
         row["score_detail"] = json.loads(row["score_json"]) if row["score_json"] else {}
     return rows
+
+
+def _org_zone(db, store_id: int):
+    """The time zone of the organisation a store belongs to."""
+    store = stores.get_store(db, store_id)
+    try:
+        return ZoneInfo(stores.org_timezone(db, store["org_id"] if store else None))
+    except (KeyError, ValueError):
+        return ZoneInfo(stores.DEFAULT_TIMEZONE)
 
 
 def chain_store_ids(db, org_id: int, chain: str) -> list[int]:

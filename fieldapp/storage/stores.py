@@ -46,3 +46,56 @@ def first_organisation_id(db) -> int | None:
     """The installation's organisation (one per instance today)."""
     row = db.execute("SELECT id FROM organisations ORDER BY id LIMIT 1").fetchone()
     return row[0] if row else None
+
+
+# --- administration (issue 15) ---------------------------------------------------
+
+STORE_FIELDS = ("name", "region", "chain", "store_type", "address", "latitude", "longitude",
+                "opening_hours")
+DEFAULT_TIMEZONE = "Asia/Seoul"
+
+
+def get_by_code(db, org_id: int, code: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM stores WHERE org_id = ? AND code = ?", [org_id, code]))
+    return rows[0] if rows else None
+
+
+def insert_store(db, org_id: int, code: str, values: dict) -> int:
+    with db.atomic():
+        return db["stores"].insert({"org_id": org_id, "code": code,
+                                    **{k: values.get(k) for k in STORE_FIELDS}}).last_pk
+
+
+def update_store(db, store_id: int, values: dict) -> None:
+    clean = {k: v for k, v in values.items() if k in STORE_FIELDS}
+    with db.atomic():
+        db["stores"].update(store_id, clean)
+
+
+def regions(db, org_id: int) -> list[str]:
+    return [r["region"] for r in db.query(
+        "SELECT DISTINCT region FROM stores WHERE org_id = ? ORDER BY region", [org_id])]
+
+
+def store_types(db, org_id: int) -> list[str]:
+    return [r["store_type"] for r in db.query(
+        "SELECT DISTINCT store_type FROM stores WHERE org_id = ? ORDER BY store_type", [org_id])]
+
+
+def get_organisation(db, org_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM organisations WHERE id = ?", [org_id]))
+    return rows[0] if rows else None
+
+
+def org_timezone(db, org_id: int | None = None) -> str:
+    """The organisation's IANA time zone name (the installation's first org by default)."""
+    org_id = org_id or first_organisation_id(db)
+    row = db.execute("SELECT timezone FROM organisations WHERE id = ?", [org_id]).fetchone() \
+        if org_id else None
+    return row[0] if row and row[0] else DEFAULT_TIMEZONE
+
+
+def update_organisation(db, org_id: int, *, name: str, timezone: str) -> None:
+    with db.atomic():
+        db.execute("UPDATE organisations SET name = ?, timezone = ? WHERE id = ?",
+                   [name, timezone, org_id])

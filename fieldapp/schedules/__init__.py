@@ -1,0 +1,1 @@
+"""Recurring assignments: schedules, their rolling horizon, rotation and the job board."""
