@@ -308,17 +308,17 @@ def test_replayed_older_feeling_does_not_overwrite_a_newer_one(client, auth, db)
 
 
 def test_stopwatch_speaks_the_checklists_event_words(client, auth):
-    """The doughnut checklist calls queue_joined "줄 섬" / "Joined the queue": the button and
-    the marks say that, never the key."""
+    """The doughnut checklist calls queue_joined "줄 섬" / "Joined the queue": the journey
+    clock's buttons and marks say that, never the key."""
     visit_id = start_assignment(client, auth)
     item = first_item(doughnut(), "timer")
     first, second = item.timer_events[:2]
     words = {e: doughnut().event_label(e) for e in (first, second)}
     page = client.get(f"/visits/{visit_id}/stage/0", headers={"Accept-Language": "ko"}).get_data(as_text=True)
-    assert f"시작: {words[first].ko}" in page
-    r = client.post(f"/visits/{visit_id}/items/{item.key}/timing",
-                    data={"event": first, "at": "2026-11-23T03:00:00.000Z", "client_id": "w-1"},
+    assert f">{words[first].ko}</button>" in page
+    r = client.post(f"/visits/{visit_id}/clock",
+                    data={"event": first, "at": "2026-11-23T03:00:00.000Z", "client_id": "w-1", "stage": "0"},
                     headers={"X-CSRFToken": auth.token(), "Accept-Language": "en"})
     fragment = r.get_data(as_text=True)
-    assert f"<li>{words[first].en} " in fragment and f": {words[second].en}</button>" in fragment
+    assert f"✓ {words[first].en}</span>" in fragment and f">{words[second].en}</button>" in fragment
     assert first.replace("_", " ") not in fragment  # the key is not shown

@@ -41,7 +41,8 @@ def targets(app, db):
     return {"failed_item": failed, "visit_id": visit["id"], "photo_id": photo["id"], "action_id": action["id"],
             "assignment_id": assignment["id"], "scenario_id": scenario_id, "job_id": job_id,
             "item_key": timer.key, "stage_key": stage.key, "index": 0, "code": "en",
-            "size": "thumb", "which": "baseline", "filename": "app.css"}
+            "size": "thumb", "which": "baseline", "filename": "app.css",
+            "event": "queue_joined"}
 
 
 def url_for_rule(rule, targets) -> str:

@@ -9,7 +9,9 @@ import json
 from dataclasses import dataclass, field
 
 from checklists import Checklist, item_failed
+from fieldapp.audit import journey
 from fieldapp.storage import checklist_store, photos, visits
+from fieldapp.storage import journey as journey_store
 
 
 @dataclass
@@ -46,6 +48,7 @@ class VisitView:
     stages: list
     score: dict
     events: list
+    clock: journey.Clock | None = None
 
     @property
     def failed_items(self) -> list[ItemView]:
@@ -89,4 +92,5 @@ def build(db, visit: dict) -> VisitView:
         note = notes.get(stage.key, {})
         stages.append(StageView(stage, index, stage_scores.get(stage.key), note.get("emotion"),
                                 note.get("note", ""), tps))
-    return VisitView(visit, checklist, stages, score, visits.events_of(db, visit["id"]))
+    clock = journey.build_clock(checklist, journey_store.marks_of(db, visit["id"]))
+    return VisitView(visit, checklist, stages, score, visits.events_of(db, visit["id"]), clock)

@@ -123,12 +123,12 @@ def timing(visit_id: int, item_key: str):
     if item.type != "timer":
         abort(400)
     event = request.form.get("event", "")
-    at = _utc_time(request.form.get("at", ""))
+    at, flag = phone_time(request.form.get("at", ""))
     if event not in item.timer_events or at is None:
         return _item_fragment(db, row, item.key, error=_("The stopwatch mark was not valid."))
     visit_service.record_timing(db, visit_id=visit_id, item=item, touchpoint_key=tp_key,
                                 event=event, at=at, user_id=current_user.id,
-                                client_id=request.form.get("client_id") or None)
+                                client_id=request.form.get("client_id") or None, time_flag=flag)
     return _item_fragment(db, row, item.key, saved=True)
 
 
@@ -283,6 +283,11 @@ def _coordinate(raw: str | None, bound: float) -> float | None:
     return round(value, 5) if -bound <= value <= bound else None
 
 
+def phone_time(raw: str) -> tuple[str | None, str | None]:
+    """A phone's tap time as (UTC ISO, flag): None when it is not a time."""
+    return _utc_time(raw), None
+
+
 def _utc_time(raw: str) -> str | None:
     """A phone's ISO timestamp as UTC ISO (milliseconds kept), or None if invalid."""
     try:
@@ -292,3 +297,6 @@ def _utc_time(raw: str) -> str | None:
     if moment.tzinfo is None:
         return None
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+from fieldapp.audit import clock_views  # noqa: E402,F401  (its routes join this blueprint)

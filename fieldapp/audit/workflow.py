@@ -10,7 +10,9 @@ import json
 from dataclasses import asdict
 
 from checklists import Checklist, missing_requirements, score_visit
+from fieldapp.audit import journey
 from fieldapp.storage import assignments, audit_log, checklist_store, photos, visits
+from fieldapp.storage import journey as journey_store
 
 
 class MissingItems(ValueError):
@@ -84,25 +86,73 @@ def _jsonable(result) -> dict:
 
 
 def record_timing(db, *, visit_id: int, item, touchpoint_key: str, event: str, at: str,
-                  user_id: int, client_id: str | None = None) -> None:
-    """Store one stopwatch mark; when it is the last mark, store the wait as the answer.
-
-    The phone takes the times, so the wait is what the auditor saw, whatever
-    the network delay was.
-    """
+                  user_id: int, client_id: str | None = None, time_flag: str | None = None) -> None:
+    """A mark sent by an item's own stopwatch (pages from before the journey clock,
+    still replayed from phones' outboxes): kept on the item and put on the clock."""
     with db.atomic():
         visits.add_timing(db, visit_id=visit_id, item_key=item.key, touchpoint_key=touchpoint_key,
                           event=event, at=at, client_id=client_id)
-        marks = [t for t in visits.timings_of(db, visit_id) if t["item_key"] == item.key]
-        if marks and marks[-1]["event"] == item.timer_events[-1] and len(marks) >= 2:
-            seconds = wait_seconds(marks)
-            visits.save_answer(db, visit_id=visit_id, item_key=item.key, value=seconds,
-                               user_id=user_id, client_ts=at)
+        mark_event(db, visit_id=visit_id, event=event, at=at, user_id=user_id,
+                   client_id=None, time_flag=time_flag)
 
 
-def wait_seconds(marks: list[dict]) -> float:
-    """Seconds from the first to the last mark of one stopwatch."""
-    from datetime import datetime
+def mark_event(db, *, visit_id: int, event: str, at: str, user_id: int,
+               client_id: str | None = None, time_flag: str | None = None) -> bool:
+    """Mark a journey event once per visit and update every timed item that uses it.
 
-    times = sorted(datetime.fromisoformat(m["at"]) for m in marks)
-    return round((times[-1] - times[0]).total_seconds(), 1)
+    The phone takes the time, so a wait is what the auditor saw, whatever the
+    network delay was. :return: False when the event was already marked.
+    """
+    with db.atomic():
+        before = journey_store.marks_of(db, visit_id)
+        added = journey_store.add_mark(db, visit_id=visit_id, event=event, at=at, user_id=user_id,
+                                       client_id=client_id, time_flag=time_flag)
+        if added:
+            sync_timer_answers(db, visit_id, before, user_id)
+    return added
+
+
+def correct_event(db, *, visit_id: int, event: str, at: str, user_id: int) -> bool:
+    """Move a mark to another time; who and when go to the clock's log and the audit log."""
+    with db.atomic():
+        before = journey_store.marks_of(db, visit_id)
+        old = journey_store.correct_mark(db, visit_id=visit_id, event=event, at=at, user_id=user_id)
+        if old is None:
+            return False
+        audit_log.record(db, actor_id=user_id, action="clock_correct", object_type="visit",
+                         object_id=visit_id, detail=f"{event}: {old} -> {at}")
+        sync_timer_answers(db, visit_id, before, user_id)
+    return True
+
+
+def undo_event(db, *, visit_id: int, event: str, user_id: int) -> bool:
+    with db.atomic():
+        before = journey_store.marks_of(db, visit_id)
+        old = journey_store.undo_mark(db, visit_id=visit_id, event=event, user_id=user_id)
+        if old is None:
+            return False
+        audit_log.record(db, actor_id=user_id, action="clock_undo", object_type="visit",
+                         object_id=visit_id, detail=f"{event}: {old}")
+        sync_timer_answers(db, visit_id, before, user_id)
+    return True
+
+
+def sync_timer_answers(db, visit_id: int, before: list[dict], user_id: int) -> None:
+    """Store each timed item's wait as the clock now gives it.
+
+    A wait the clock no longer gives (an event undone) is removed only when
+    the stored answer is the one the clock had given: seconds typed by hand stay.
+    """
+    visit = visits.get_visit(db, visit_id)
+    checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
+    old_marks = {m["event"]: m for m in before}
+    new_marks = {m["event"]: m for m in journey_store.marks_of(db, visit_id)}
+    stored = visits.answers_of(db, visit_id)
+    for item in journey.timer_items(checklist):
+        old, new = journey.item_seconds(item, old_marks), journey.item_seconds(item, new_marks)
+        current = stored.get(item.key, {}).get("value")
+        if new is not None and new != current:
+            visits.save_answer(db, visit_id=visit_id, item_key=item.key, value=new, user_id=user_id)
+        elif new is None and old is not None and current == old:
+            visits.delete_answer(db, visit_id=visit_id, item_key=item.key)
+

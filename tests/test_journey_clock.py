@@ -1,0 +1,124 @@
+"""The journey clock: each stopwatch event is marked once per visit and every timed
+item that uses it reads it from there; marks can be corrected (who, when) and undone."""
+
+from __future__ import annotations
+
+import json
+
+from tests.audit_helpers import doughnut, start_assignment
+
+T0 = "2026-11-23T03:00:00.000Z"
+
+
+def mark(client, auth, visit_id, event, at, client_id=None, stage=0):
+    return client.post(f"/visits/{visit_id}/clock",
+                       data={"event": event, "at": at, "client_id": client_id or f"c-{event}-{at}",
+                             "stage": str(stage)},
+                       headers={"X-CSRFToken": auth.token(), "HX-Request": "true"})
+
+
+def stored(db, visit_id):
+    return {r["item_key"]: json.loads(r["value_json"]) for r in db.query(
+        "SELECT item_key, value_json FROM answers WHERE visit_id = ?", [visit_id])}
+
+
+def timers(event_start):
+    return [i for i in doughnut().items() if i.type == "timer" and i.timer_events[0] == event_start]
+
+
+def test_one_mark_serves_every_timed_item_that_starts_with_it(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    queue_items = timers("queue_joined")
+    assert len(queue_items) >= 2  # stage 1 (queue -> greeted) and stage 4 (queue -> sample)
+    assert mark(client, auth, visit_id, "queue_joined", T0).status_code == 200
+    mark(client, auth, visit_id, "greeted", "2026-11-23T03:00:40.000Z")
+    mark(client, auth, visit_id, "sample_offered", "2026-11-23T03:03:00.000Z")
+    values = stored(db, visit_id)
+    by_end = {i.timer_events[-1]: values.get(i.key) for i in queue_items}
+    assert by_end == {"greeted": 40.0, "sample_offered": 180.0}
+    count = db.execute("SELECT count(*) FROM journey_marks WHERE visit_id = ? AND event = 'queue_joined'",
+                       [visit_id]).fetchone()[0]
+    assert count == 1
+
+
+def test_an_event_is_marked_once_and_replays_add_nothing(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    mark(client, auth, visit_id, "queue_joined", T0, client_id="a")
+    mark(client, auth, visit_id, "queue_joined", T0, client_id="a")  # outbox replay
+    mark(client, auth, visit_id, "queue_joined", "2026-11-23T03:05:00.000Z", client_id="b")  # second tap
+    rows = list(db.query("SELECT at FROM journey_marks WHERE visit_id = ?", [visit_id]))
+    assert [r["at"] for r in rows] == ["2026-11-23T03:00:00.000+00:00"]
+
+
+def test_later_stage_shows_the_event_marked_on_the_first(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    mark(client, auth, visit_id, "queue_joined", T0)
+    later = next(i for i in timers("queue_joined") if i.timer_events[-1] == "sample_offered")
+    index = [s.key for s in doughnut().stages].index(doughnut().stage_of(later.key).key)
+    page = client.get(f"/visits/{visit_id}/stage/{index}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    block = page[page.index(f'id="item-{later.key}"'):]
+    block = block[:block.index('class="manual"')]
+    assert 'data-running="1"' in block and "✓ Joined the queue" in block and "12:00:00" in block
+
+
+def test_correcting_a_mark_records_who_and_when_and_moves_the_wait(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    mark(client, auth, visit_id, "queue_joined", T0)
+    mark(client, auth, visit_id, "greeted", "2026-11-23T03:01:00.000Z")
+    item = next(i for i in timers("queue_joined") if i.timer_events[-1] == "greeted")
+    r = client.post(f"/visits/{visit_id}/clock/queue_joined/correct", data={"time": "11:59:30", "stage": "0"},
+                    headers={"X-CSRFToken": auth.token(), "Accept-Language": "en"})
+    assert r.status_code == 200
+    assert stored(db, visit_id)[item.key] == 90.0
+    row = next(db.query("SELECT m.*, u.username FROM journey_marks m JOIN users u ON u.id = m.corrected_by "
+                        "WHERE visit_id = ? AND event = 'queue_joined'", [visit_id]))
+    assert (row["username"], row["original_at"]) == ("shopper", "2026-11-23T03:00:00.000+00:00")
+    assert row["at"] == "2026-11-23T02:59:30.000+00:00" and row["corrected_at"]
+    actions = [r["action"] for r in db.query("SELECT action FROM journey_mark_log WHERE visit_id = ? ORDER BY id",
+                                             [visit_id])]
+    assert actions == ["mark", "mark", "correct"]
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'clock_correct' AND object_id = ?",
+                      [visit_id]).fetchone()[0] == 1
+    assert "Corrected by" in r.get_data(as_text=True)
+
+
+def test_a_time_that_is_not_a_time_is_refused_next_to_the_mark(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    mark(client, auth, visit_id, "queue_joined", T0)
+    r = client.post(f"/visits/{visit_id}/clock/queue_joined/correct", data={"time": "25:99"},
+                    headers={"X-CSRFToken": auth.token()})
+    assert r.status_code == 422 and 'class="field-error"' in r.get_data(as_text=True)
+    assert next(db.query("SELECT at FROM journey_marks WHERE visit_id = ?", [visit_id]))["at"].startswith(
+        "2026-11-23T03:00:00")
+
+
+def test_undo_takes_back_the_clocks_waits_but_keeps_seconds_typed_by_hand(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    by_end = {i.timer_events[-1]: i for i in timers("queue_joined")}
+    mark(client, auth, visit_id, "queue_joined", T0)
+    mark(client, auth, visit_id, "greeted", "2026-11-23T03:00:40.000Z")
+    client.post(f"/visits/{visit_id}/items/{by_end['sample_offered'].key}",
+                data={"value": "75", "client_ts": "2026-11-23T03:06:00.000Z"}, headers={"X-CSRFToken": auth.token()})
+    r = client.post(f"/visits/{visit_id}/clock/queue_joined/undo", headers={"X-CSRFToken": auth.token()})
+    assert r.status_code == 200
+    values = stored(db, visit_id)
+    assert by_end["greeted"].key not in values and values[by_end["sample_offered"].key] == 75
+    assert db.execute("SELECT count(*) FROM journey_marks WHERE visit_id = ?", [visit_id]).fetchone()[0] == 1
+
+
+def test_unknown_event_or_bad_time_is_a_400_with_a_message(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    for event, at in (("teleported", T0), ("queue_joined", "yesterday")):
+        r = mark(client, auth, visit_id, event, at)
+        assert r.status_code == 400 and 'class="field-error"' in r.get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM journey_marks WHERE visit_id = ?", [visit_id]).fetchone()[0] == 0
+
+
+def test_the_mark_reply_refreshes_the_timed_items_of_the_stage(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    first = next(i for i in timers("queue_joined") if i.timer_events[-1] == "greeted")
+    index = [s.key for s in doughnut().stages].index(doughnut().stage_of(first.key).key)
+    mark(client, auth, visit_id, "queue_joined", T0, stage=index)
+    html = mark(client, auth, visit_id, "greeted", "2026-11-23T03:00:40.000Z", stage=index).get_data(as_text=True)
+    assert 'id="clock-bar"' in html and f'id="item-{first.key}"' in html and 'hx-swap-oob="true"' in html
+    assert "0:40" in html
