@@ -6,7 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.storage import now
 
-ROLES = ("admin", "manager", "reviewer", "auditor", "planner")
+ROLES = ("admin", "manager", "reviewer", "auditor", "planner", "staff")  # staff: store staff (issue 16)
 
 
 def create_user(db, *, org_id: int, username: str, password: str, role: str,
