@@ -4,38 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from fieldapp.auth import sessions
 from fieldapp.storage import audit_log, users
 from fieldapp.storage.db import get_db
-from fieldapp.web.extensions import limiter, login_manager
+from fieldapp.web.extensions import limiter
 
 bp = Blueprint("auth", __name__)
-
-
-class User(UserMixin):
-    """The logged-in user: a stored row plus what Flask-Login needs."""
-
-    def __init__(self, row: dict):
-        self.row = row
-        self.id = row["id"]
-        self.role = row["role"]
-        self.username = row["username"]
-        self.display_name = row["display_name"]
-        self.org_id = row["org_id"]
-        self.locale = row["locale"]
-        self.mystery_shopper = bool(row["mystery_shopper"])
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    row = users.get_user(get_db(), int(user_id))
-    return User(row) if row else None
 
 
 class LoginForm(FlaskForm):
@@ -52,9 +33,7 @@ def login():
     if form.validate_on_submit():
         row = users.authenticate(get_db(), form.username.data.strip(), form.password.data)
         if row:
-            session.clear()
-            session.permanent = True
-            login_user(User(row))
+            sessions.begin(row)
             with get_db().atomic():
                 audit_log.record(get_db(), actor_id=row["id"], action="login",
                                  object_type="user", object_id=row["id"])
@@ -74,8 +53,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    """End this browser's session on the server: a copy of its cookie stops working too."""
+    sessions.end()
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
 

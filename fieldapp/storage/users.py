@@ -76,6 +76,18 @@ def count_users(db) -> int:
     return db.execute("SELECT count(*) FROM users").fetchone()[0]
 
 
+def end_sessions(db, user_id: int) -> None:
+    """End every session of the user, on every browser and phone, at once.
+
+    Bumps ``users.session_version``, which each session row must match
+    (see storage/sessions.py), and drops the rows. Used when a password is
+    changed or an account is deactivated.
+    """
+    with db.atomic():
+        db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", [user_id])
+        db.execute("DELETE FROM user_sessions WHERE user_id = ?", [user_id])
+
+
 # --- administration (issue 15) ---------------------------------------------------
 
 USER_FIELDS = ("display_name", "role", "locale", "mystery_shopper", "region", "active")
