@@ -103,9 +103,59 @@ def import_checklist_command(path):
     click.echo(f"Checklist {checklist.id} v{checklist.version} stored (row {row_id})")
 
 
+def _import_planner_file(kind: str, path: str) -> None:
+    """Check a door-count or rota file and apply it all or nothing; exit 2 with located lines."""
+    import sys
+
+    from fieldapp.planner import imports
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        click.echo(f"{path}: cannot read file ({exc.strerror or type(exc).__name__})", err=True)
+        sys.exit(2)
+    db = dbmod.get_db()
+    org_id = stores.first_organisation_id(db)
+    if org_id is None:
+        click.echo(f"{Path(path).name}: no organisation yet: run fieldapp seed-demo or import-stores first",
+                   err=True)
+        sys.exit(2)
+    checked = imports.check(db, org_id, kind, path, data)
+    if not checked.ok:
+        for line in checked.lines():
+            click.echo(line, err=True)
+        sys.exit(2)
+    tally = imports.apply(db, checked, actor_id=None)
+    click.echo(f"{checked.filename}: {len(checked.rows)} rows; {tally['new']} new, {tally['changed']} changed, "
+               f"{tally['same']} unchanged")
+
+
+@click.command("import-traffic")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_traffic_command(path):
+    """Import door counts per 15 minutes (CSV or XLSX: store, day, slot_start, count).
+
+    Example: fieldapp import-traffic examples/traffic.csv
+    """
+    _import_planner_file("traffic", path)
+
+
+@click.command("import-rota")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_rota_command(path):
+    """Import the rota (CSV or XLSX: store, hour, servers; optional weekday, station).
+
+    Example: fieldapp import-rota examples/rota.csv
+    """
+    _import_planner_file("rota", path)
+
+
 COMMANDS = (init_db_command, seed_demo_command, demo_logins_command, create_user_command,
             import_checklist_command)
 COMMANDS += (__import__("fieldapp.ops.backup", fromlist=["_"]).backup_command, __import__("fieldapp.ops.backup", fromlist=["_"]).restore_command)
+COMMANDS += (import_traffic_command, import_rota_command)
 
 
 def init_app(app: Flask) -> None:

@@ -205,8 +205,9 @@ def _seed_traffic_and_staffing(db, store_ids, today, days) -> None:
     with db.atomic():
         for code, _name, _region, _quality, traffic, _kind in STORES:
             store_id = store_ids[code]
-            db["staffing"].insert_all(
-                ({"store_id": store_id, "hour": h, "servers": n} for h, n in STAFFING[code].items()))
+            db["rota"].insert_all(
+                ({"store_id": store_id, "weekday": d, "station": "counter", "hour": h, "servers": n}
+                 for d in range(7) for h, n in STAFFING[code].items()))
             rows = []
             for offset in range(days, 0, -1):
                 day = (today - timedelta(days=offset)).isoformat()

@@ -30,22 +30,71 @@ def stage_emotions(db, visit_ids: list[int]) -> dict[tuple[int, str], int]:
         f"AND emotion IS NOT NULL", [as_list(visit_ids)])}
 
 
-def traffic_for(db, store_ids: list[int], date_from: str, date_to: str) -> list[dict]:
-    """Counts per 15-minute slot of a typical store of the group (the mean over stores)."""
+def traffic_for(db, store_ids: list[int], date_from: str, date_to: str,
+                weekday: int | None = None) -> list[dict]:
+    """Counts per 15-minute slot of a typical store of the group (the mean over stores);
+    ``weekday`` (0 = Monday) keeps only that day of the week."""
     if not store_ids:
         return []
-    return list(db.query(
-        f"SELECT day, slot_start, CAST(round(avg(count)) AS INTEGER) AS count FROM traffic_counts "
-        f"WHERE store_id {IN_LIST} AND day BETWEEN ? AND ? GROUP BY day, slot_start "
-        f"ORDER BY day, slot_start", [as_list(store_ids), date_from, date_to]))
+    sql = (f"SELECT day, slot_start, CAST(round(avg(count)) AS INTEGER) AS count FROM traffic_counts "
+           f"WHERE store_id {IN_LIST} AND day BETWEEN ? AND ? ")
+    args = [as_list(store_ids), date_from, date_to]
+    if weekday is not None:  # SQLite's %w counts from Sunday = 0
+        sql, args = sql + "AND CAST(strftime('%w', day) AS INTEGER) = ? ", args + [(weekday + 1) % 7]
+    return list(db.query(sql + "GROUP BY day, slot_start ORDER BY day, slot_start", args))
 
 
-def staffing_for(db, store_ids: list[int]) -> list[dict]:
+def staffing_for(db, store_ids: list[int], weekday: int | None = None, station: str = "counter") -> list[dict]:
+    """A typical store's rota at one station: the rounded mean over the stores (and weekdays
+    when ``weekday`` is None)."""
     if not store_ids:
         return []
-    return list(db.query(  # a typical store's rota: the rounded mean over the stores
-        f"SELECT hour, CAST(round(avg(servers)) AS INTEGER) AS servers FROM staffing WHERE store_id {IN_LIST} "
-        f"GROUP BY hour ORDER BY hour", [as_list(store_ids)]))
+    sql = (f"SELECT hour, CAST(round(avg(servers)) AS INTEGER) AS servers FROM rota "
+           f"WHERE store_id {IN_LIST} AND station = ? ")
+    args = [as_list(store_ids), station]
+    if weekday is not None:
+        sql, args = sql + "AND weekday = ? ", args + [weekday]
+    return list(db.query(sql + "GROUP BY hour ORDER BY hour", args))
+
+
+def rota_of(db, store_id: int) -> list[dict]:
+    """Every rota row of one store (weekday, station, hour, servers)."""
+    return list(db.query("SELECT weekday, station, hour, servers FROM rota WHERE store_id = ? "
+                         "ORDER BY station, weekday, hour", [store_id]))
+
+
+def save_traffic(db, rows: list[dict]) -> dict:
+    """Upsert door counts ``{store_id, day, slot_start, count}``; return how many were new, changed
+    and already so. Joins the caller's transaction."""
+    tally = {"new": 0, "changed": 0, "same": 0}
+    for r in rows:
+        old = db.execute("SELECT count FROM traffic_counts WHERE store_id = ? AND day = ? AND slot_start = ?",
+                         [r["store_id"], r["day"], r["slot_start"]]).fetchone()
+        if old is not None and old[0] == r["count"]:
+            tally["same"] += 1
+            continue
+        tally["new" if old is None else "changed"] += 1
+        db.execute("INSERT INTO traffic_counts (store_id, day, slot_start, count) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (store_id, day, slot_start) DO UPDATE SET count = excluded.count",
+                   [r["store_id"], r["day"], r["slot_start"], r["count"]])
+    return tally
+
+
+def save_rota(db, rows: list[dict]) -> dict:
+    """Upsert rota rows ``{store_id, weekday, station, hour, servers}``; tally as ``save_traffic``."""
+    tally = {"new": 0, "changed": 0, "same": 0}
+    for r in rows:
+        key = [r["store_id"], r["weekday"], r["station"], r["hour"]]
+        old = db.execute("SELECT servers FROM rota WHERE store_id = ? AND weekday = ? AND station = ? "
+                         "AND hour = ?", key).fetchone()
+        if old is not None and old[0] == r["servers"]:
+            tally["same"] += 1
+            continue
+        tally["new" if old is None else "changed"] += 1
+        db.execute("INSERT INTO rota (store_id, weekday, station, hour, servers) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (store_id, weekday, station, hour) DO UPDATE SET servers = excluded.servers",
+                   key + [r["servers"]])
+    return tally
 
 
 # -- saved what-ifs ----------------------------------------------------------
@@ -162,3 +211,40 @@ def interrupt_stale_jobs(db, older_than: str) -> int:
         return db.execute("UPDATE sim_jobs SET status = 'interrupted', finished_at = ? "
                           "WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
                           [now(), older_than]).rowcount
+
+
+# -- adopted what-ifs --------------------------------------------------------
+
+def jobs_of_scenario(db, org_id: int, scenario_id: int, kind: str) -> list[dict]:
+    """Finished jobs of one kind for a saved what-if, oldest first."""
+    rows = list(db.query("SELECT id FROM sim_jobs WHERE org_id = ? AND kind = ? AND status = 'done' "
+                         "AND json_extract(input_json, '$.scenario_id') = ? ORDER BY id",
+                         [org_id, kind, scenario_id]))
+    return [get_job(db, r["id"]) for r in rows]
+
+
+def adopt(db, *, org_id: int, user_id: int, scenario_id: int | None, job_id: int | None, changes: dict,
+          prediction: dict, from_day: str, store_ids: list[int]) -> int:
+    """Record that a what-if was adopted at these stores from ``from_day``."""
+    with db.atomic():
+        adoption_id = db["planner_adoptions"].insert({
+            "org_id": org_id, "scenario_id": scenario_id, "job_id": job_id,
+            "changes_json": json.dumps(changes, ensure_ascii=False),
+            "prediction_json": json.dumps(prediction, ensure_ascii=False), "from_day": from_day,
+            "created_by": user_id, "created_at": now()}).last_pk
+        db["planner_adoption_stores"].insert_all(
+            {"adoption_id": adoption_id, "store_id": s} for s in sorted(set(store_ids)))
+    return adoption_id
+
+
+def adoptions_of(db, org_id: int) -> list[dict]:
+    """Adopted what-ifs, newest first, each with its store ids."""
+    out = []
+    for row in db.query("SELECT * FROM planner_adoptions WHERE org_id = ? ORDER BY from_day DESC, id DESC",
+                        [org_id]):
+        row["changes"] = json.loads(row["changes_json"])
+        row["prediction"] = json.loads(row["prediction_json"])
+        row["store_ids"] = [r[0] for r in db.execute(
+            "SELECT store_id FROM planner_adoption_stores WHERE adoption_id = ? ORDER BY store_id", [row["id"]])]
+        out.append(row)
+    return out
