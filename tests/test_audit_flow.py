@@ -118,8 +118,10 @@ def test_stopwatch_marks_become_timings_and_the_wait(client, auth, db):
     visit_id = start_assignment(client, auth)
     item = first_item(doughnut(), "timer")
     token = auth.token()
-    stamps = ["2026-11-23T03:00:00.000Z", "2026-11-23T03:01:10.500Z", "2026-11-23T03:02:00.000Z",
-              "2026-11-23T03:04:30.000Z"]
+    from datetime import UTC, datetime, timedelta
+    base = datetime.now(UTC).replace(microsecond=0)  # phone times are checked against the server's
+    stamps = [(base + timedelta(seconds=s)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+              for s in (0, 70.5, 120, 270)]
     for event, at in zip(item.timer_events, stamps):
         r = client.post(f"/visits/{visit_id}/items/{item.key}/timing",
                         data={"event": event, "at": at, "client_id": f"c-{event}"},

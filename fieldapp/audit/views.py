@@ -6,7 +6,7 @@ the re-rendered item, so what the phone shows is what the server has.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from checklists import AnswerError, parse_answer
-from fieldapp.audit import photo_files
+from fieldapp.audit import clock, photo_files
 from fieldapp.audit import view_models as visit_view
 from fieldapp.audit import workflow as visit_service
 from fieldapp.auth import capabilities
@@ -103,6 +103,10 @@ def answer(visit_id: int, item_key: str):
     raw = request.form.get("value", "")
     note = request.form.get("note")
     error = None
+    client_ts, _flag = _client_ts(row)
+    if client_ts is False:
+        return _item_fragment(db, row, item.key, error=_("The phone's time was not a time."),
+                              typed=raw), 400
     try:
         value = parse_answer(item, raw) if "value" in request.form else _current_value(db, visit_id, item)
     except AnswerError as exc:
@@ -110,8 +114,7 @@ def answer(visit_id: int, item_key: str):
     if error is None:
         visits.save_answer(db, visit_id=visit_id, item_key=item.key, value=value,
                            user_id=current_user.id, note=note[:2000] if note is not None else None,
-                           client_id=request.form.get("client_id") or None,
-                           client_ts=request.form.get("client_ts") or None)
+                           client_id=request.form.get("client_id") or None, client_ts=client_ts)
     return _item_fragment(db, row, item.key, error=error, typed=raw if error else None,
                           saved=error is None)
 
@@ -123,9 +126,9 @@ def timing(visit_id: int, item_key: str):
     if item.type != "timer":
         abort(400)
     event = request.form.get("event", "")
-    at, flag = phone_time(request.form.get("at", ""))
+    at, flag = phone_time(request.form.get("at", ""), row["started_at"])
     if event not in item.timer_events or at is None:
-        return _item_fragment(db, row, item.key, error=_("The stopwatch mark was not valid."))
+        return _item_fragment(db, row, item.key, error=_("The stopwatch mark was not valid.")), 400
     visit_service.record_timing(db, visit_id=visit_id, item=item, touchpoint_key=tp_key,
                                 event=event, at=at, user_id=current_user.id,
                                 client_id=request.form.get("client_id") or None, time_flag=flag)
@@ -195,13 +198,17 @@ def feeling(visit_id: int, stage_key: str):
         abort(404)
     emotion = request.form.get("emotion", type=int)
     error = None
+    client_ts, _flag = _client_ts(row)
+    if client_ts is False:
+        return render_template("audit/_feeling.html", v=view, sv=sv, editable=True, saved=False,
+                               error=_("The phone's time was not a time.")), 400
     if "emotion" in request.form and emotion not in (1, 2, 3, 4, 5):
         error, emotion = _("Choose one of the faces."), None
     if error is None:
         visits.set_stage_note(db, visit_id=visit_id, stage_key=stage_key, emotion=emotion,
                               note=(request.form.get("note") or "")[:2000]
                               if "note" in request.form else None,
-                              client_ts=request.form.get("client_ts") or None)
+                              client_ts=client_ts)
     view = visit_view.build(db, row)
     sv = next(s for s in view.stages if s.stage.key == stage_key)
     return render_template("audit/_feeling.html", v=view, sv=sv, editable=True,
@@ -283,20 +290,21 @@ def _coordinate(raw: str | None, bound: float) -> float | None:
     return round(value, 5) if -bound <= value <= bound else None
 
 
-def phone_time(raw: str) -> tuple[str | None, str | None]:
-    """A phone's tap time as (UTC ISO, flag): None when it is not a time."""
-    return _utc_time(raw), None
+def _client_ts(row) -> tuple[str | None | bool, str | None]:
+    """The form's ``client_ts`` checked (clamped if far off); False when it is not a time."""
+    raw = request.form.get("client_ts")
+    if not raw:
+        return None, None
+    at, flag = phone_time(raw, row["started_at"])
+    return (False, flag) if at is None else (at, flag)
 
 
-def _utc_time(raw: str) -> str | None:
-    """A phone's ISO timestamp as UTC ISO (milliseconds kept), or None if invalid."""
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+def phone_time(raw: str, started_at: str | None = None) -> tuple[str | None, str | None]:
+    """A phone's tap time as (UTC ISO, flag), checked against the server's clock.
+
+    None when it is not a time; a far-off time is clamped with a flag (audit/clock.py).
+    """
+    return clock.check_client_time(raw, datetime.now(UTC), not_before=started_at)
 
 
 from fieldapp.audit import clock_views  # noqa: E402,F401  (its routes join this blueprint)
