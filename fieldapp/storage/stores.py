@@ -20,7 +20,7 @@ def create_store(db, *, org_id: int, code: str, name: str, region: str, chain: s
 
 def visible_store_ids(db, user: dict) -> list[int]:
     """Managers and auditors see their member stores; other roles their organisation's."""
-    if user["role"] in ("manager",):
+    if user["role"] in ("manager", "staff"):  # staff: store staff (issue 16)
         sql = "SELECT store_id FROM memberships WHERE user_id = ? ORDER BY store_id"
         return [r["store_id"] for r in db.query(sql, [user["id"]])]
     sql = "SELECT id FROM stores WHERE org_id = ? ORDER BY id"
