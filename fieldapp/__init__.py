@@ -9,7 +9,7 @@ from fieldapp.auth import views as auth
 from fieldapp.home import views as views_home
 from fieldapp.storage import db
 from fieldapp.web import errors, filters, i18n, security
-from fieldapp.web.extensions import csrf, htmx, limiter, login_manager
+from fieldapp.web.extensions import csrf, htmx, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,7 +22,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.init_app(app)
     htmx.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     db.init_app(app)
@@ -64,6 +63,7 @@ def _blueprints() -> list:
     from fieldapp.assignments import views as assignments
     from fieldapp.audit import photo_views as photos_views
     from fieldapp.audit import views as audit
+    from fieldapp.checklist_admin import views as checklist_admin
     from fieldapp.planner import views as planner
     from fieldapp.reports import dashboard
     from fieldapp.reports import views as reports
@@ -71,4 +71,12 @@ def _blueprints() -> list:
     from fieldapp.web import pwa
 
     return [auth.bp, views_home.bp, pwa.bp, audit.bp, review.bp, assignments.bp, photos_views.bp,
-            reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp]
+            reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp, checklist_admin.bp] + _issue15_blueprints()
+
+
+def _issue15_blueprints() -> list:
+    """Passwords (own change, must-change redirect), schedules and the job board."""
+    from fieldapp.auth import password
+    from fieldapp.schedules import views as schedules
+
+    return [password.bp, schedules.bp]

@@ -12,9 +12,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from fieldapp.auth import sessions
-from fieldapp.storage import audit_log, users
+from fieldapp.storage import audit_log, logins, users
 from fieldapp.storage.db import get_db
-from fieldapp.web.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -25,21 +24,28 @@ class LoginForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", methods=["POST"], deduct_when=lambda r: r.status_code == 401)
 def login():
-    """Log in. Ten failed attempts from one address in five minutes lock it out for a while."""
+    """Log in. Failed attempts per address and per account make the next try wait (storage/logins.py)."""
     form = LoginForm()
-    error = None
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
-        row = users.authenticate(get_db(), form.username.data.strip(), form.password.data)
-        if row:
+        db, username = get_db(), form.username.data.strip()
+        wait = logins.wait_seconds(db, request.remote_addr, username)
+        if wait > 0:
+            error = _("Too many failed logins. Try again in %(minutes)s min.",
+                      minutes=max(1, (wait + 59) // 60))
+            status, headers = 429, {"Retry-After": str(wait)}
+        elif row := users.authenticate(db, username, form.password.data):
+            logins.record_success(db, username)
             sessions.begin(row)
-            with get_db().atomic():
-                audit_log.record(get_db(), actor_id=row["id"], action="login",
+            with db.atomic():
+                audit_log.record(db, actor_id=row["id"], action="login",
                                  object_type="user", object_id=row["id"])
             return redirect(_safe_next(request.args.get("next")))
-        error = _("Wrong username or password.")
-    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+        else:
+            logins.record_failure(db, request.remote_addr, username)
+            error, status = _("Wrong username or password."), 401
+    return render_template("auth/login.html", form=form, error=error), status, headers
 
 
 def _safe_next(target: str | None) -> str:
