@@ -39,7 +39,7 @@ def targets(app, db):
     failed = json.loads(next(db.query("SELECT score_json FROM visits WHERE id = ?",
                                       [visit["id"]]))["score_json"])["failed_items"][0]
     return {"failed_item": failed, "visit_id": visit["id"], "photo_id": photo["id"], "action_id": action["id"],
-            "assignment_id": assignment["id"], "scenario_id": scenario_id, "job_id": job_id,
+            "assignment_id": assignment["id"], "row_id": visit["checklist_row_id"], "scenario_id": scenario_id, "job_id": job_id,
             "item_key": timer.key, "stage_key": stage.key, "index": 0, "code": "en",
             "size": "thumb", "which": "baseline", "filename": "app.css",
             "event": "queue_joined"}

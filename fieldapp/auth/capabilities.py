@@ -37,6 +37,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "action.manage": {"manager", "admin"},
     "planner.use": {"planner", "admin"},
     "audit_log.read": {"admin"},
+    "checklist.manage": {"admin"},        # upload, preview, publish, retire checklists
     "user.manage": {"admin"},             # people, passwords, memberships, user imports
     "store.manage": {"admin"},            # stores, store imports, the organisation's settings
     "schedule.manage": {"admin", "reviewer"},  # programme coordinators: schedules, windows

@@ -6,7 +6,8 @@
 const STATIC = "cem-static-__STATIC_VERSION__";  // filled in by fieldapp.pwa: a hash of the files
 const PAGES = "cem-pages-v1";
 const PRECACHE = ["/static/app.css", "/static/app.js", "/static/htmx-2.0.11.min.js",
-                  "/static/outbox.js", "/manifest.webmanifest", "/static/icon-192.png"];
+                  "/static/outbox.js", "/static/relevance.js", "/static/signature.js",
+                  "/manifest.webmanifest", "/static/icon-192.png"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(STATIC).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));

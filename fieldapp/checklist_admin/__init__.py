@@ -1,0 +1,1 @@
+"""Admins manage checklists in the browser: upload, preview, compare, publish, retire."""
