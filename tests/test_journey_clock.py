@@ -4,10 +4,24 @@ item that uses it reads it from there; marks can be corrected (who, when) and un
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from tests.audit_helpers import doughnut, start_assignment
 
-T0 = "2026-11-23T03:00:00.000Z"
+# phone times are checked against the server's clock (audit/clock.py): use today's
+_BASE = datetime.now(UTC).replace(microsecond=0, second=0) - timedelta(minutes=20)
+
+
+def at(seconds: float = 0) -> str:
+    """A phone time ``seconds`` after the test's base, as the phone sends it."""
+    return (_BASE + timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def stored_at(seconds: float = 0) -> str:
+    return (_BASE + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
+
+
+T0 = at(0)
 
 
 def mark(client, auth, visit_id, event, at, client_id=None, stage=0):
@@ -31,8 +45,8 @@ def test_one_mark_serves_every_timed_item_that_starts_with_it(client, auth, db):
     queue_items = timers("queue_joined")
     assert len(queue_items) >= 2  # stage 1 (queue -> greeted) and stage 4 (queue -> sample)
     assert mark(client, auth, visit_id, "queue_joined", T0).status_code == 200
-    mark(client, auth, visit_id, "greeted", "2026-11-23T03:00:40.000Z")
-    mark(client, auth, visit_id, "sample_offered", "2026-11-23T03:03:00.000Z")
+    mark(client, auth, visit_id, "greeted", at(40))
+    mark(client, auth, visit_id, "sample_offered", at(180))
     values = stored(db, visit_id)
     by_end = {i.timer_events[-1]: values.get(i.key) for i in queue_items}
     assert by_end == {"greeted": 40.0, "sample_offered": 180.0}
@@ -45,9 +59,9 @@ def test_an_event_is_marked_once_and_replays_add_nothing(client, auth, db):
     visit_id = start_assignment(client, auth)
     mark(client, auth, visit_id, "queue_joined", T0, client_id="a")
     mark(client, auth, visit_id, "queue_joined", T0, client_id="a")  # outbox replay
-    mark(client, auth, visit_id, "queue_joined", "2026-11-23T03:05:00.000Z", client_id="b")  # second tap
+    mark(client, auth, visit_id, "queue_joined", at(300), client_id="b")  # second tap
     rows = list(db.query("SELECT at FROM journey_marks WHERE visit_id = ?", [visit_id]))
-    assert [r["at"] for r in rows] == ["2026-11-23T03:00:00.000+00:00"]
+    assert [r["at"] for r in rows] == [stored_at(0)]
 
 
 def test_later_stage_shows_the_event_marked_on_the_first(client, auth, db):
@@ -58,22 +72,24 @@ def test_later_stage_shows_the_event_marked_on_the_first(client, auth, db):
     page = client.get(f"/visits/{visit_id}/stage/{index}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     block = page[page.index(f'id="item-{later.key}"'):]
     block = block[:block.index('class="manual"')]
-    assert 'data-running="1"' in block and "✓ Joined the queue" in block and "12:00:00" in block
+    local = (_BASE + timedelta(hours=9)).strftime("%H:%M:%S")  # Asia/Seoul
+    assert 'data-running="1"' in block and "✓ Joined the queue" in block and local in block
 
 
 def test_correcting_a_mark_records_who_and_when_and_moves_the_wait(client, auth, db):
     visit_id = start_assignment(client, auth)
     mark(client, auth, visit_id, "queue_joined", T0)
-    mark(client, auth, visit_id, "greeted", "2026-11-23T03:01:00.000Z")
+    mark(client, auth, visit_id, "greeted", at(60))
     item = next(i for i in timers("queue_joined") if i.timer_events[-1] == "greeted")
-    r = client.post(f"/visits/{visit_id}/clock/queue_joined/correct", data={"time": "11:59:30", "stage": "0"},
+    earlier = (_BASE + timedelta(hours=9, seconds=-30)).strftime("%H:%M:%S")
+    r = client.post(f"/visits/{visit_id}/clock/queue_joined/correct", data={"time": earlier, "stage": "0"},
                     headers={"X-CSRFToken": auth.token(), "Accept-Language": "en"})
     assert r.status_code == 200
     assert stored(db, visit_id)[item.key] == 90.0
     row = next(db.query("SELECT m.*, u.username FROM journey_marks m JOIN users u ON u.id = m.corrected_by "
                         "WHERE visit_id = ? AND event = 'queue_joined'", [visit_id]))
-    assert (row["username"], row["original_at"]) == ("shopper", "2026-11-23T03:00:00.000+00:00")
-    assert row["at"] == "2026-11-23T02:59:30.000+00:00" and row["corrected_at"]
+    assert (row["username"], row["original_at"]) == ("shopper", stored_at(0))
+    assert row["at"] == stored_at(-30) and row["corrected_at"]
     actions = [r["action"] for r in db.query("SELECT action FROM journey_mark_log WHERE visit_id = ? ORDER BY id",
                                              [visit_id])]
     assert actions == ["mark", "mark", "correct"]
@@ -88,17 +104,16 @@ def test_a_time_that_is_not_a_time_is_refused_next_to_the_mark(client, auth, db)
     r = client.post(f"/visits/{visit_id}/clock/queue_joined/correct", data={"time": "25:99"},
                     headers={"X-CSRFToken": auth.token()})
     assert r.status_code == 422 and 'class="field-error"' in r.get_data(as_text=True)
-    assert next(db.query("SELECT at FROM journey_marks WHERE visit_id = ?", [visit_id]))["at"].startswith(
-        "2026-11-23T03:00:00")
+    assert next(db.query("SELECT at FROM journey_marks WHERE visit_id = ?", [visit_id]))["at"] == stored_at(0)
 
 
 def test_undo_takes_back_the_clocks_waits_but_keeps_seconds_typed_by_hand(client, auth, db):
     visit_id = start_assignment(client, auth)
     by_end = {i.timer_events[-1]: i for i in timers("queue_joined")}
     mark(client, auth, visit_id, "queue_joined", T0)
-    mark(client, auth, visit_id, "greeted", "2026-11-23T03:00:40.000Z")
+    mark(client, auth, visit_id, "greeted", at(40))
     client.post(f"/visits/{visit_id}/items/{by_end['sample_offered'].key}",
-                data={"value": "75", "client_ts": "2026-11-23T03:06:00.000Z"}, headers={"X-CSRFToken": auth.token()})
+                data={"value": "75", "client_ts": at(360)}, headers={"X-CSRFToken": auth.token()})
     r = client.post(f"/visits/{visit_id}/clock/queue_joined/undo", headers={"X-CSRFToken": auth.token()})
     assert r.status_code == 200
     values = stored(db, visit_id)
@@ -119,6 +134,6 @@ def test_the_mark_reply_refreshes_the_timed_items_of_the_stage(client, auth, db)
     first = next(i for i in timers("queue_joined") if i.timer_events[-1] == "greeted")
     index = [s.key for s in doughnut().stages].index(doughnut().stage_of(first.key).key)
     mark(client, auth, visit_id, "queue_joined", T0, stage=index)
-    html = mark(client, auth, visit_id, "greeted", "2026-11-23T03:00:40.000Z", stage=index).get_data(as_text=True)
+    html = mark(client, auth, visit_id, "greeted", at(40), stage=index).get_data(as_text=True)
     assert 'id="clock-bar"' in html and f'id="item-{first.key}"' in html and 'hx-swap-oob="true"' in html
     assert "0:40" in html

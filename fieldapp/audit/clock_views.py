@@ -31,7 +31,7 @@ def clock_mark(visit_id: int):
     event = request.form.get("event", "")
     if event not in journey.clock_events(checklist):
         return _bar(db, row, error=_("The stopwatch mark was not valid.")), 400
-    at, flag = phone_time(request.form.get("at", ""))
+    at, flag = phone_time(request.form.get("at", ""), row["started_at"])
     if at is None:
         return _bar(db, row, error=_("The stopwatch mark was not valid.")), 400
     visit_service.mark_event(db, visit_id=visit_id, event=event, at=at, user_id=current_user.id,

@@ -19,7 +19,7 @@
   }
 
   function block(elt) {
-    return elt && elt.closest ? elt.closest(".item, .feeling") : null;
+    return elt && elt.closest ? elt.closest(".item, .feeling, .clock-bar") : null;
   }
 
   function setState(box, state) {
@@ -35,6 +35,7 @@
 
   function kindOf(elt) {
     if (elt.closest(".photo-form")) return "photo";
+    if (elt.hasAttribute("data-stamp") && elt.closest(".clock-bar")) return "clock";
     if (elt.hasAttribute("data-stamp")) return "timer";
     if (elt.closest(".feeling")) return "feeling";
     return "answer";
@@ -90,6 +91,7 @@
       setState(box, "failed");
       var kind = kindOf(elt);
       if (kind === "timer") advanceStopwatch(box, elt.getAttribute("hx-vals"), elt.dataset.at);
+      if (kind === "clock") advanceClock(elt.dataset.event, elt.dataset.at);
       if (kind === "photo") notePendingPhoto(box);
       Outbox.updateBadge();
     }
@@ -146,6 +148,53 @@
     button.textContent = label + ": " + wordsFor(sw, remaining[0]);
   }
 
+  // A journey-clock mark not sent yet: shown as marked (waiting) on the bar and on
+  // every timed item of this page that uses the event, with the phone's tap time.
+  function advanceClock(event, at) {
+    var bar = document.getElementById("clock-bar");
+    if (!bar || !event || !at) return;
+    var words = {};
+    try { words = JSON.parse(bar.dataset.eventWords || "{}"); } catch (e) { words = {}; }
+    bar.querySelectorAll('.clock-btn[data-event="' + event + '"]').forEach(function (b) { b.remove(); });
+    var list = bar.querySelector(".clock-marks");
+    if (list && !list.querySelector('[data-event="' + event + '"]')) {
+      var li = document.createElement("li");
+      li.className = "clock-mark pending";
+      li.dataset.event = event;
+      li.textContent = "✓ " + (words[event] || event.replace(/_/g, " ")) + " " + hhmmss(at) +
+        " · " + document.getElementById("i18n").dataset.pendingMark;
+      list.appendChild(li);
+      var summary = bar.querySelector(".clock-log > summary");
+      if (summary) summary.textContent = li.textContent;
+    }
+    document.querySelectorAll(".timed").forEach(function (sw) {
+      var li = sw.querySelector('.timed-events [data-event="' + event + '"]');
+      if (!li || li.classList.contains("marked")) return;
+      li.classList.add("marked");
+      var items = sw.querySelectorAll(".timed-events li");
+      var first = items[0], last = items[items.length - 1];
+      if (li === first) { sw.dataset.first = at; sw.dataset.running = last.classList.contains("marked") ? "" : "1"; }
+      if (li === last && first.classList.contains("marked")) sw.dataset.running = "";
+      li.firstChild.textContent = "✓ " + li.firstChild.textContent.replace(/^\S+ /, "");
+    });
+    var running = bar.querySelector(".clock-running");
+    if (running && !running.dataset.running) {
+      running.classList.add("stopwatch");
+      running.dataset.first = at;
+      running.dataset.running = "1";
+      if (!running.querySelector(".sw-display")) {
+        var out = document.createElement("output");
+        out.className = "sw-display";
+        running.appendChild(out);
+      }
+    }
+  }
+
+  function hhmmss(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? "" : d.toTimeString().slice(0, 8);
+  }
+
   function notePendingPhoto(box) {
     var holder = box.querySelector(".photos");
     if (!holder || holder.querySelector(".photo-pending")) return;
@@ -161,7 +210,11 @@
     box.classList.add("unsaved");
     var retry = box.querySelector(".retry-state");
     if (retry) retry.hidden = false;
-    if (entry.kind === "timer") {
+    if (entry.kind === "clock") {
+      var mark = {};
+      entry.fields.forEach(function (f) { mark[f[0]] = f[1]; });
+      advanceClock(mark.event, mark.at);
+    } else if (entry.kind === "timer") {
       var at = null, vals = {};
       entry.fields.forEach(function (f) { if (f[0] === "at") at = f[1]; if (f[0] === "event") vals.event = f[1]; });
       advanceStopwatch(box, JSON.stringify(vals), at);

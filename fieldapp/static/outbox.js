@@ -101,6 +101,14 @@
     holder.innerHTML = html.trim();
     var fresh = holder.firstElementChild;
     if (!fresh) return;
+    // Out-of-band parts of the reply (a clock mark's timed items) replace their own ids.
+    Array.prototype.slice.call(holder.children, 1).forEach(function (part) {
+      var mine = part.id && part.hasAttribute("hx-swap-oob") && document.getElementById(part.id);
+      if (!mine) return;
+      part.removeAttribute("hx-swap-oob");
+      mine.replaceWith(part);
+      if (window.htmx) htmx.process(part);
+    });
     old.replaceWith(fresh);
     if (window.htmx) htmx.process(fresh);
   }

@@ -39,9 +39,9 @@ def test_offline_answers_and_timer_sync_once_after_reload(live_server, browser):
     for item in answers:
         page.locator(f"#item-{item.key} input[value='{passing_value(item)}'] + span").tap()
         page.locator(f"#item-{item.key}.unsaved").wait_for()
-    for _event in timer.timer_events:
-        page.locator(f"#item-{timer.key} .sw-btn").tap()
-        page.wait_for_timeout(300)
+    for event in timer.timer_events:  # on the journey clock, keeping the phone's tap time
+        page.locator(f"#clock-bar .clock-btn[data-event={event}]").tap()
+        page.locator(f"#clock-bar .clock-mark.pending[data-event={event}]").wait_for(state="attached")
     page.wait_for_function("() => document.getElementById('net-status').dataset.count == '%d'"
                            % (3 + len(timer.timer_events)))
     shot(page, "07-offline-waiting")
@@ -50,7 +50,8 @@ def test_offline_answers_and_timer_sync_once_after_reload(live_server, browser):
     # the outbox reads IndexedDB after DOMContentLoaded, so wait for it rather than race it
     for item in answers:
         expect(page.locator(f"#item-{item.key} input[value='{passing_value(item)}']")).to_be_checked()
-    expect(page.locator(f"#item-{timer.key} .sw-marks li")).to_have_count(len(timer.timer_events))
+    expect(page.locator("#clock-bar .clock-mark.pending")).to_have_count(len(timer.timer_events))
+    expect(page.locator(f"#item-{timer.key} .timed-events li.marked")).to_have_count(len(timer.timer_events))
     expect(page.locator("#net-status")).to_be_visible()
 
     db = connect(live_server.config["DATABASE"])
@@ -73,10 +74,10 @@ def test_offline_answers_and_timer_sync_once_after_reload(live_server, browser):
         assert stored[item.key].strip('"') == passing_value(item)
     assert timer.key in stored
     marks = [r["event"] for r in db.query(
-        "SELECT event FROM timings WHERE visit_id = ? ORDER BY id", [visit_id])]
+        "SELECT event FROM journey_marks WHERE visit_id = ? ORDER BY at, id", [visit_id])]
     assert marks == list(timer.timer_events)
     page.reload()  # nothing replays twice
     page.wait_for_timeout(500)
-    assert db.execute("SELECT count(*) FROM timings WHERE visit_id = ?", [visit_id]).fetchone()[0] == \
+    assert db.execute("SELECT count(*) FROM journey_marks WHERE visit_id = ?", [visit_id]).fetchone()[0] == \
         len(timer.timer_events)
     context.close()
