@@ -10,8 +10,9 @@ import json
 from dataclasses import asdict
 
 from checklists import Checklist, missing_requirements, score_visit
+from checklists.scoring import item_results, score_results
 from fieldapp.audit import journey
-from fieldapp.storage import assignments, audit_log, checklist_store, photos, visits
+from fieldapp.storage import assignments, audit_log, checklist_store, photos, results, visits
 from fieldapp.storage import journey as journey_store
 
 
@@ -45,17 +46,23 @@ def submit(db, visit_id: int, actor_id: int, at: str | None = None) -> None:
     :raise MissingItems: what is still required, with item keys to link to.
     :raise visits.TransitionError: the visit is not a draft (e.g. a double submit).
     """
-    visit = visits.get_visit(db, visit_id)
-    checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
-    answers = scoring_answers(db, checklist, visit_id)
-    missing = missing_requirements(checklist, answers, photos.photo_counts(db, visit_id))
-    if missing:
-        raise MissingItems(missing)
-    result = score_visit(checklist, answers)
+    # Read and freeze in one BEGIN IMMEDIATE transaction: an answer arriving meanwhile
+    # waits for the write lock, then finds the visit frozen (visits.Frozen, a 409), so
+    # no stored answer can contradict the frozen score.
     with db.atomic():
+        visit = visits.get_visit(db, visit_id)
+        checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
+        answers = scoring_answers(db, checklist, visit_id)
+        missing = missing_requirements(checklist, answers, photos.photo_counts(db, visit_id))
+        if missing:
+            raise MissingItems(missing)
+        items = item_results(checklist, answers)  # one pass: the rows and the score agree
+        result = score_results(checklist, items)
         visits.transition(db, visit_id=visit_id, to_status="submitted", actor_id=actor_id, at=at,
                           fields={"score": result.score, "passed": int(result.passed),
                                   "score_json": json.dumps(_jsonable(result), ensure_ascii=False)})
+        results.write_visit_results(db, visit_id, stages=result.stages, touchpoints=result.touchpoints,
+                                    items=items)
         if visit["assignment_id"]:
             assignments.mark_done(db, visit["assignment_id"])
         audit_log.record(db, actor_id=actor_id, action="submit", object_type="visit",

@@ -7,28 +7,24 @@ HX-Request``); ``/dashboard.csv`` and ``/dashboard.json`` give the same data.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
 
-from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
-from fieldapp.reports import charts
+from fieldapp.reports import charts, exports
 from fieldapp.reports import data as report_data
 from fieldapp.reports.views import parse_period
 from fieldapp.storage import actions as action_store
-from fieldapp.storage import audit_log, checklist_store, reporting, stores
+from fieldapp.storage import audit_log, checklist_store, reporting, results, stores
 from fieldapp.storage.db import get_db
 from fieldapp.web import htmx as web_htmx
-from fieldapp.web.i18n import text_of
-from fieldapp.web.timefmt import local_iso, today_local
+from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("dashboard", __name__)
 
-CSV_TABLES = ("stores", "hotspots", "visits", "actions")
+CSV_TABLES = exports.CSV_TABLES
 
 
 @dataclass
@@ -53,8 +49,12 @@ def parse_filters(args) -> Filters:
                    (args.get("stage") or "").strip())
 
 
-def dashboard_data(db, user: dict, f: Filters) -> dict:
-    """Everything the dashboard shows, for the stores this user may see."""
+def dashboard_data(db, user: dict, f: Filters, *, series: bool = True) -> dict:
+    """Everything the dashboard shows, for the stores this user may see.
+
+    Figures are SQL aggregates over the visits' result rows; ``series=False``
+    leaves the sparklines out (exports stream them).
+    """
     visible = stores.stores_by_ids(db, stores.visible_store_ids(db, user))
     regions = sorted({s["region"] for s in visible})
     if f.region and f.region not in regions:
@@ -62,10 +62,9 @@ def dashboard_data(db, user: dict, f: Filters) -> dict:
     shown = [s for s in visible if not f.region or s["region"] == f.region]
     ids = [s["id"] for s in shown]
     checklists = reporting.checklists_used(db, [s["id"] for s in visible])
-    visits = reporting.released_visits(db, ids, f.start, f.end, f.checklist or None)
-    checklist_id = f.checklist or report_data.dominant_checklist_id(visits)
-    visits = [v for v in visits if v["checklist_id"] == checklist_id]
-    checklist = checklist_store.load_pinned(db, visits[-1]["checklist_row_id"]) if visits else None
+    _checklist_id, scope = report_data.report_scope(db, ids, f.start, f.end, f.checklist or None)
+    row_id = results.latest_row_id(db, scope)
+    checklist = checklist_store.load_pinned(db, row_id) if row_id else None
     stages = list(checklist.stages) if checklist else []
     if f.stage and f.stage not in {s.key for s in stages}:
         f.stage = ""
@@ -75,12 +74,14 @@ def dashboard_data(db, user: dict, f: Filters) -> dict:
         a["overdue"] = report_data.is_overdue(a, today)
         a["item"] = _item(checklist, a["item_key"])
     actions.sort(key=lambda a: (not a["overdue"], a["status"] != "open", a["due_date"]))
-    ranking = report_data.store_ranking(shown, visits, actions, today, f.stage or None)
-    hotspots = report_data.failed_item_counts(checklist, visits, f.stage or None) if checklist else []
-    recent = list(reversed(visits))[:10]
+    ranking = report_data.store_ranking(db, shown, scope, actions, today, f.stage or None, series=series)
+    visit_count = sum(r["visits"] for r in ranking)
+    hotspots = report_data.failed_item_counts(checklist, results.failed_counts(db, scope), visit_count,
+                                              f.stage or None) if checklist else []
+    recent = list(results.visits_newest_first(db, scope, 10))
     return {"filters": f, "regions": regions, "checklists": checklists, "stages": stages,
             "checklist": checklist, "ranking": ranking, "hotspots": hotspots, "recent": recent,
-            "actions": actions, "visit_count": len(visits)}
+            "actions": actions, "visit_count": visit_count, "scope": scope}
 
 
 def _item(checklist, key):
@@ -101,44 +102,18 @@ def index():
 
 
 # --- exports --------------------------------------------------------------------
-
-def rows_for_export(data: dict) -> dict[str, list[dict]]:
-    """The dashboard's tables as plain rows (language of the request), for CSV and JSON."""
-    return {
-        "stores": [{"rank": r["rank"], "code": r["store"]["code"], "store": r["store"]["name"],
-                    "region": r["store"]["region"], "visits": r["visits"], "average": _round(r["average"]),
-                    "pass_rate": _round(r["pass_rate"]), "open_actions": r["open_actions"],
-                    "overdue_actions": r["overdue_actions"], "trend": [_round(x) for x in r["series"]]}
-                   for r in data["ranking"]],
-        "hotspots": [{"item_key": h["key"], "item": text_of(h["item"].title), "stage": text_of(h["stage"].title),
-                      "failed": h["count"], "rate": _round(h["rate"]), "critical": h["critical"]}
-                     for h in data["hotspots"]],
-        "visits": [{"id": v["id"], "store": v["store_code"], "started_at": local_iso(v["started_at"]),
-                    "checklist": v["checklist_id"], "score": _round(v["score"]), "passed": bool(v["passed"]),
-                    "auditor": capabilities.auditor_label(current_user.role, v)}
-                   for v in data["recent"]],
-        "actions": [{"id": a["id"], "store": a["store_code"], "item_key": a["item_key"],
-                     "item": text_of(a["item"].title) if a["item"] else a["item_key"], "owner": a["owner"],
-                     "due_date": a["due_date"], "status": a["status"], "overdue": a["overdue"]}
-                    for a in data["actions"]],
-    }
-
-
-def _round(value):
-    return None if value is None else round(value, 1)
-
+# Generator responses: rows go out as SQLite reads them (fieldapp/reports/exports.py).
 
 @bp.route("/dashboard.json")
 @requires("dashboard.read")
 def data_json():
-    """The dashboard's data as JSON, same filters as the page."""
-    data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
-    f = data["filters"]
-    audit_log.record_export(get_db(), actor_id=current_user.id, object_type="dashboard",
+    """The dashboard's data as JSON, same filters as the page; every visit of the period."""
+    db = get_db()
+    data = dashboard_data(db, current_user.row, parse_filters(request.args), series=False)
+    audit_log.record_export(db, actor_id=current_user.id, object_type="dashboard",
                             detail=f"json {request.query_string.decode()[:200]}")
-    return jsonify({"filters": f.args(), "visit_count": data["visit_count"],
-                    "checklist": data["checklist"].id if data["checklist"] else None,
-                    **rows_for_export(data)})
+    role = current_user.role
+    return Response(_streamed(lambda db_: exports.json_chunks(db_, data, role)), mimetype="application/json")
 
 
 @bp.route("/dashboard.csv")
@@ -148,27 +123,22 @@ def data_csv():
     table = request.args.get("table", "stores")
     if table not in CSV_TABLES:
         abort(404)
-    data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
-    rows = rows_for_export(data)[table]
-    out = io.StringIO()
-    out.write("\ufeff")  # a BOM so spreadsheet apps read Hangul as UTF-8
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: " ".join(map(str, v)) if isinstance(v, list) else _cell(v)
-                             for k, v in row.items()})
+    db = get_db()
+    data = dashboard_data(db, current_user.row, parse_filters(request.args), series=False)
     f = data["filters"]
-    audit_log.record_export(get_db(), actor_id=current_user.id, object_type="dashboard",
+    audit_log.record_export(db, actor_id=current_user.id, object_type="dashboard",
                             detail=f"{table}.csv {request.query_string.decode()[:200]}")
-    response = Response(out.getvalue(), mimetype="text/csv")
+    role = current_user.role
+    response = Response(_streamed(lambda db_: exports.csv_chunks(exports.table_rows(db_, data, table, role))),
+                        mimetype="text/csv")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="dashboard-{table}-{f.start.isoformat()}-{f.end.isoformat()}.csv"'
     return response
 
 
-def _cell(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _streamed(chunks_of):
+    """A body written after the view returned: the request's connection is closed
+    by then, so the generator reads through the one ``get_db()`` opens for it."""
+    def body():
+        yield from chunks_of(get_db())
+    return stream_with_context(body())

@@ -1,21 +1,23 @@
 """Report numbers computed from stored rows: plain functions, no Flask.
 
 Labels stay as checklist ``Text`` objects (or keys); the view layer picks the
-language. Every figure here comes from released visits' stored scores and
-answers, so a report never disagrees with the visit it summarises.
+language. A visit's report reads its stored answers and score record; period
+reports and the dashboard add up the result rows frozen with each score
+(``storage.results``), in SQL, so they never disagree with the visits they
+summarise and never re-parse a visit's JSON.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from checklists import Checklist, item_score, normalize_answer
 from fieldapp.audit import view_models as visit_view
 from fieldapp.storage import actions as action_store
-from fieldapp.storage import checklist_store, comments, reporting
+from fieldapp.storage import checklist_store, comments, reporting, results
 
 # --- small statistics ---------------------------------------------------------
 
@@ -118,8 +120,10 @@ class PeriodReport:
     start: date
     end: date
     checklist: Checklist | None
-    visits: list
-    chain_visits: list
+    visit_count: int = 0
+    average: float | None = None
+    pass_rate: float | None = None
+    chain_average: float | None = None
     trend: list = field(default_factory=list)
     stage_rows: list = field(default_factory=list)
     failed_items: list = field(default_factory=list)
@@ -128,39 +132,31 @@ class PeriodReport:
     actions: list = field(default_factory=list)
     emotions: list = field(default_factory=list)
 
-    @property
-    def average(self) -> float | None:
-        return mean(v["score"] for v in self.visits)
 
-    @property
-    def pass_rate(self) -> float | None:
-        if not self.visits:
-            return None
-        return 100 * sum(1 for v in self.visits if v["passed"]) / len(self.visits)
-
-    @property
-    def chain_average(self) -> float | None:
-        return mean(v["score"] for v in self.chain_visits)
-
-
-def dominant_checklist_id(visits: list[dict]) -> str | None:
-    counts = Counter(v["checklist_id"] for v in visits)
-    return counts.most_common(1)[0][0] if counts else None
+def report_scope(db, store_ids: list[int], start: date, end: date,
+                 checklist_id: str | None = None) -> tuple[str | None, results.Scope]:
+    """The checklist a report is about (the one most visits used, unless chosen)
+    and the released visits of it in the period."""
+    base = results.scope(db, store_ids, start, end)
+    checklist_id = checklist_id or results.dominant_checklist_id(db, base)
+    return checklist_id, base.of_checklist(db, checklist_id)
 
 
 def period_report(db, *, stores: list[dict], org_id: int, start: date, end: date,
                   checklist_id: str | None = None, today: str | None = None) -> PeriodReport:
     """Aggregate released visits of ``stores`` between ``start`` and ``end`` (local dates)."""
     store_ids = [s["id"] for s in stores]
-    visits = reporting.released_visits(db, store_ids, start, end, checklist_id)
-    checklist_id = checklist_id or dominant_checklist_id(visits)
-    visits = [v for v in visits if v["checklist_id"] == checklist_id]
+    checklist_id, scope = report_scope(db, store_ids, start, end, checklist_id)
     chains = sorted({s["chain"] for s in stores})
     chain_ids = sorted({i for c in chains for i in reporting.chain_store_ids(db, org_id, c)})
-    chain_visits = reporting.released_visits(db, chain_ids, start, end, checklist_id) if checklist_id else []
-    checklist = checklist_store.load_pinned(db, visits[-1]["checklist_row_id"]) if visits else None
+    chain = results.scope(db, chain_ids, start, end, checklist_id) if checklist_id else None
+    row_id = results.latest_row_id(db, scope)
+    checklist = checklist_store.load_pinned(db, row_id) if row_id else None
+    summary = results.summary(db, scope)
     report = PeriodReport(store_ids=store_ids, stores=stores, start=start, end=end, checklist=checklist,
-                          visits=visits, chain_visits=chain_visits)
+                          visit_count=summary["visits"], average=summary["average"],
+                          pass_rate=100 * summary["passed"] / summary["visits"] if summary["visits"] else None,
+                          chain_average=results.summary(db, chain)["average"] if chain else None)
     report.actions = action_store.actions_in_stores(db, store_ids, ("open", "done"))
     today = today or end.isoformat()
     for a in report.actions:
@@ -168,32 +164,27 @@ def period_report(db, *, stores: list[dict], org_id: int, start: date, end: date
         a["item"] = _item_or_none(checklist, a["item_key"]) if checklist else None
     if checklist is None:
         return report
-    report.trend = [(v["started_at"], v["score"]) for v in visits if v["score"] is not None]
-    report.stage_rows = _stage_rows(checklist, visits, chain_visits)
-    report.failed_items = failed_item_counts(checklist, visits)
-    report.ipa = _ipa(checklist, visits)
-    report.waits = wait_stats(db, checklist, visits)
-    report.emotions = _emotions(db, checklist, visits)
+    report.trend = results.trend(db, scope)
+    here, there = results.stage_means(db, scope), results.stage_means(db, chain) if chain else {}
+    report.stage_rows = [{"stage": st, "journey": st.journey_stage, "scope": here.get(st.key),
+                          "chain": there.get(st.key)} for st in checklist.stages]
+    report.failed_items = failed_item_counts(checklist, results.failed_counts(db, scope), summary["visits"])
+    report.ipa = _ipa(checklist, results.touchpoint_means(db, scope))
+    report.waits = wait_stats(db, checklist, scope)
+    emotions = results.emotion_means(db, scope)
+    report.emotions = [{"stage": st, "emotion": emotions.get(st.key)} for st in checklist.stages]
     return report
 
 
-def _stage_rows(checklist: Checklist, visits, chain_visits) -> list[dict]:
-    rows = []
-    for stage in checklist.stages:
-        rows.append({"stage": stage, "journey": stage.journey_stage,
-                     "scope": mean(v["score_detail"].get("stages", {}).get(stage.key) for v in visits),
-                     "chain": mean(v["score_detail"].get("stages", {}).get(stage.key) for v in chain_visits)})
-    return rows
+def failed_item_counts(checklist: Checklist, counts: list[tuple], visit_count: int,
+                       stage_key: str | None = None, limit: int = 10) -> list[dict]:
+    """The items failed most often: count, share of visits, critical flag.
 
-
-def failed_item_counts(checklist: Checklist, visits: list[dict], stage_key: str | None = None,
-                       limit: int = 10) -> list[dict]:
-    """The items failed most often: count, share of visits, critical flag."""
-    counts: Counter = Counter()
-    for v in visits:
-        counts.update(set(v["score_detail"].get("failed_items", [])))
+    ``counts`` are ``(item_key, visits failing it, first failure)``; ties go to the
+    item that failed first.
+    """
     rows = []
-    for key, n in counts.most_common():
+    for key, n, _first in sorted(counts, key=lambda c: (-c[1], c[2], c[0])):
         try:
             item = checklist.item(key)
         except KeyError:
@@ -202,15 +193,15 @@ def failed_item_counts(checklist: Checklist, visits: list[dict], stage_key: str 
         if stage_key and stage.key != stage_key:
             continue
         rows.append({"key": key, "item": item, "stage": stage, "touchpoint": checklist.touchpoint_of(key),
-                     "count": n, "rate": 100 * n / len(visits), "critical": item.critical})
+                     "count": n, "rate": 100 * n / visit_count, "critical": item.critical})
     return rows[:limit]
 
 
-def _ipa(checklist: Checklist, visits) -> list[dict]:
+def _ipa(checklist: Checklist, performance: dict) -> list[dict]:
     points = []
     for number, tp in enumerate(checklist.touchpoints(), start=1):
-        perf = mean(v["score_detail"].get("touchpoints", {}).get(tp.key) for v in visits)
-        points.append({"number": number, "touchpoint": tp, "importance": tp.importance, "performance": perf})
+        points.append({"number": number, "touchpoint": tp, "importance": tp.importance,
+                       "performance": performance.get(tp.key)})
     valid = [p for p in points if p["performance"] is not None]
     if valid:
         mi = mean(p["importance"] for p in valid)
@@ -222,14 +213,12 @@ def _ipa(checklist: Checklist, visits) -> list[dict]:
     return points
 
 
-def wait_stats(db, checklist: Checklist, visits: list[dict]) -> list[dict]:
+def wait_stats(db, checklist: Checklist, scope: results.Scope) -> list[dict]:
     """Per timer item: number measured, median, p90, target and share over target."""
     timers = [i for i in checklist.items() if i.type == "timer"]
-    values = reporting.answer_values(db, [v["id"] for v in visits], [i.key for i in timers])
     by_key: dict[str, list[float]] = defaultdict(list)
-    for row in values:
-        if isinstance(row["value"], (int, float)):
-            by_key[row["item_key"]].append(float(row["value"]))
+    for key, value in results.item_values(db, scope, [i.key for i in timers]):
+        by_key[key].append(value)
     out = []
     for item in timers:
         vals = by_key.get(item.key, [])
@@ -241,38 +230,47 @@ def wait_stats(db, checklist: Checklist, visits: list[dict]) -> list[dict]:
     return out
 
 
-def _emotions(db, checklist: Checklist, visits) -> list[dict]:
-    by_stage: dict[str, list[int]] = defaultdict(list)
-    for row in reporting.stage_emotions(db, [v["id"] for v in visits]):
-        by_stage[row["stage_key"]].append(row["emotion"])
-    return [{"stage": s, "emotion": mean(by_stage.get(s.key, []))} for s in checklist.stages]
-
-
 # --- dashboard ----------------------------------------------------------------
 
-def store_ranking(stores: list[dict], visits: list[dict], actions: list[dict], today: str,
-                  stage_key: str | None = None) -> list[dict]:
-    """Stores by average score (or one stage's score), best first, with a sparkline series."""
-    by_store: dict[int, list] = defaultdict(list)
-    for v in visits:
-        by_store[v["store_id"]].append(v)
+def store_ranking(db, stores: list[dict], scope: results.Scope, actions: list[dict], today: str,
+                  stage_key: str | None = None, *, series: bool = True) -> list[dict]:
+    """Stores by average score (or one stage's score), best first.
 
-    def score_of(v):
-        if stage_key:
-            return v["score_detail"].get("stages", {}).get(stage_key)
-        return v["score"]
-
+    With ``series`` each row carries its sparkline (every visit's score, oldest
+    first); exports leave it out and stream it with :func:`ranking_series`.
+    """
+    sums = results.store_summaries(db, scope, stage_key)
+    open_actions: dict[int, list] = defaultdict(list)
+    for a in actions:
+        if a["status"] == "open":
+            open_actions[a["store_id"]].append(a)
     rows = []
     for s in stores:
-        vs = by_store.get(s["id"], [])
-        series = [score_of(v) for v in vs if score_of(v) is not None]
-        store_actions = [a for a in actions if a["store_id"] == s["id"] and a["status"] == "open"]
-        rows.append({"store": s, "visits": len(vs), "average": mean(series),
-                     "pass_rate": 100 * sum(1 for v in vs if v["passed"]) / len(vs) if vs else None,
-                     "series": series, "last": vs[-1]["started_at"] if vs else None,
-                     "open_actions": len(store_actions),
+        agg = sums.get(s["id"], {"visits": 0, "average": None, "passed": 0, "last": None})
+        store_actions = open_actions.get(s["id"], [])
+        rows.append({"store": s, "visits": agg["visits"], "average": agg["average"],
+                     "pass_rate": 100 * agg["passed"] / agg["visits"] if agg["visits"] else None,
+                     "series": [], "last": agg["last"], "open_actions": len(store_actions),
                      "overdue_actions": sum(1 for a in store_actions if is_overdue(a, today))})
     rows.sort(key=lambda r: (r["average"] is None, -(r["average"] or 0), r["store"]["name"]))
     for rank, r in enumerate(rows, start=1):
         r["rank"] = rank
+    if series:
+        by_store = {r["store"]["id"]: r for r in rows}
+        for store_id, scores in ranking_series(db, scope, rows, stage_key):
+            by_store[store_id]["series"] = scores
     return rows
+
+
+def ranking_series(db, scope: results.Scope, ranking: list[dict], stage_key: str | None = None):
+    """``(store_id, scores)`` store by store in ranking order, read lazily from one query."""
+    order = [r["store"]["id"] for r in ranking if r["visits"]]
+    current, scores = None, []
+    for store_id, score in results.score_series(db, scope, order, stage_key):
+        if store_id != current:
+            if current is not None:
+                yield current, scores
+            current, scores = store_id, []
+        scores.append(score)
+    if current is not None:
+        yield current, scores

@@ -1,0 +1,225 @@
+"""Each visit's frozen results as rows, and the SQL aggregates reports read.
+
+A visit's score JSON stays the record; when the score is frozen (submit) the
+same transaction writes one row per stage, touchpoint and scored item, so
+dashboards and period reports sum rows over covering indexes instead of
+re-reading and re-parsing every visit's JSON on every request.
+
+A ``Scope`` is the released visits of some stores between two local dates,
+optionally of one checklist; every aggregate below takes one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fieldapp.storage import IN_LIST, as_list, reporting
+
+# --- writing ------------------------------------------------------------------
+
+
+def numeric(value) -> float | None:
+    """The answer as a number when it is one (waits, ratings, counts), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+STAGE_INSERT = "INSERT INTO visit_stage_results (visit_id, stage_key, score) VALUES (?, ?, ?)"
+TOUCHPOINT_INSERT = "INSERT INTO visit_touchpoint_results (visit_id, touchpoint_key, score) VALUES (?, ?, ?)"
+ITEM_INSERT = "INSERT INTO visit_item_results (visit_id, item_key, score, failed, value) VALUES (?, ?, ?, ?, ?)"
+
+
+def result_rows(visit_id: int, *, stages: dict, touchpoints: dict, items) -> tuple[list, list, list]:
+    """The stage, touchpoint and item rows of one visit, for the three INSERTs above."""
+    return ([(visit_id, k, v) for k, v in stages.items()],
+            [(visit_id, k, v) for k, v in touchpoints.items()],
+            [(visit_id, r.key, r.score, int(r.failed), numeric(r.value)) for r in items])
+
+
+def write_visit_results(db, visit_id: int, *, stages: dict, touchpoints: dict, items) -> None:
+    """Replace a visit's result rows (a re-submitted visit is scored afresh).
+
+    ``items`` are ``checklists.ItemResult``; joins the caller's transaction.
+    """
+    stage_rows, tp_rows, item_rows = result_rows(visit_id, stages=stages, touchpoints=touchpoints, items=items)
+    with db.atomic():
+        for table in ("visit_stage_results", "visit_touchpoint_results", "visit_item_results"):
+            db.execute(f"DELETE FROM {table} WHERE visit_id = ?", [visit_id])
+        db.conn.executemany(STAGE_INSERT, stage_rows)
+        db.conn.executemany(TOUCHPOINT_INSERT, tp_rows)
+        db.conn.executemany(ITEM_INSERT, item_rows)
+
+
+def rows_of_visit(db, visit_id: int) -> dict:
+    """A visit's stored result rows, shaped like the scorer's output (for tests and checks)."""
+    return {
+        "stages": {r["stage_key"]: r["score"] for r in db.query(
+            "SELECT stage_key, score FROM visit_stage_results WHERE visit_id = ?", [visit_id])},
+        "touchpoints": {r["touchpoint_key"]: r["score"] for r in db.query(
+            "SELECT touchpoint_key, score FROM visit_touchpoint_results WHERE visit_id = ?", [visit_id])},
+        "items": {r["item_key"]: r for r in db.query(
+            "SELECT item_key, score, failed, value FROM visit_item_results WHERE visit_id = ?", [visit_id])},
+    }
+
+
+# --- which visits -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Released visits of ``store_ids`` started in ``[lo, hi)`` (UTC), of ``row_ids`` if set."""
+
+    store_ids: tuple
+    lo: str
+    hi: str
+    row_ids: tuple | None = None
+
+    def where(self, alias: str = "v") -> tuple[str, list]:
+        sql = (f"{alias}.status = 'released' AND {alias}.store_id {IN_LIST} "
+               f"AND {alias}.started_at >= ? AND {alias}.started_at < ?")
+        params: list = [as_list(self.store_ids), self.lo, self.hi]
+        if self.row_ids is not None:
+            sql += f" AND {alias}.checklist_row_id {IN_LIST}"
+            params.append(as_list(self.row_ids))
+        return sql, params
+
+    def of_checklist(self, db, checklist_id: str | None) -> "Scope":
+        ids = tuple(r["id"] for r in db.query("SELECT id FROM checklists WHERE checklist_id = ?",
+                                              [checklist_id]))
+        return Scope(self.store_ids, self.lo, self.hi, ids)
+
+
+def scope(db, store_ids, start: date, end: date, checklist_id: str | None = None) -> Scope:
+    """The scope for local dates ``start``..``end`` (both included) in the stores' time zone."""
+    store_ids = tuple(store_ids)
+    if store_ids:
+        lo, hi = reporting.utc_bounds(start, end, reporting._org_zone(db, store_ids[0]))
+    else:
+        lo, hi = reporting.utc_bounds(start, end)
+    out = Scope(store_ids, lo, hi)
+    return out.of_checklist(db, checklist_id) if checklist_id else out
+
+
+def dominant_checklist_id(db, s: Scope) -> str | None:
+    """The checklist most visits in scope used (ties: the one used first)."""
+    where, params = s.where()
+    row = db.execute(
+        f"SELECT c.checklist_id FROM (SELECT v.checklist_row_id AS row_id, count(*) AS n, "
+        f"min(v.started_at) AS first FROM visits v WHERE {where} GROUP BY v.checklist_row_id) x "
+        f"JOIN checklists c ON c.id = x.row_id GROUP BY c.checklist_id "
+        f"ORDER BY sum(x.n) DESC, min(x.first) LIMIT 1", params).fetchone()
+    return row[0] if row else None
+
+
+def latest_row_id(db, s: Scope) -> int | None:
+    """The checklist version of the newest visit in scope (the one reports label by)."""
+    where, params = s.where()
+    row = db.execute(f"SELECT v.checklist_row_id FROM visits v WHERE {where} "
+                     f"ORDER BY v.started_at DESC, v.id DESC LIMIT 1", params).fetchone()
+    return row[0] if row else None
+
+
+# --- aggregates ---------------------------------------------------------------
+
+
+def summary(db, s: Scope) -> dict:
+    """Visits, average score and visits passed."""
+    where, params = s.where()
+    row = db.execute(f"SELECT count(*), avg(v.score), total(v.passed) FROM visits v WHERE {where}",
+                     params).fetchone()
+    return {"visits": row[0], "average": row[1], "passed": int(row[2])}
+
+
+def store_summaries(db, s: Scope, stage_key: str | None = None) -> dict[int, dict]:
+    """Per store: visits, average (of the visit score or one stage's), passed, last visit."""
+    where, params = s.where()
+    if stage_key:
+        sql = (f"SELECT v.store_id, count(*), avg(r.score), total(v.passed), max(v.started_at) "
+               f"FROM visits v LEFT JOIN visit_stage_results r ON r.visit_id = v.id AND r.stage_key = ? "
+               f"WHERE {where} GROUP BY v.store_id")
+        params = [stage_key, *params]
+    else:
+        sql = (f"SELECT v.store_id, count(*), avg(v.score), total(v.passed), max(v.started_at) "
+               f"FROM visits v WHERE {where} GROUP BY v.store_id")
+    return {r[0]: {"visits": r[1], "average": r[2], "passed": int(r[3]), "last": r[4]}
+            for r in db.execute(sql, params)}
+
+
+def score_series(db, s: Scope, store_order: list[int], stage_key: str | None = None):
+    """``(store_id, score)`` of every scored visit, store by store in ``store_order``,
+    oldest visit first: a cursor, so a caller can stream it."""
+    where, params = s.where()
+    score = "r.score" if stage_key else "v.score"
+    join = "JOIN visit_stage_results r ON r.visit_id = v.id AND r.stage_key = ? " if stage_key else ""
+    return db.execute(
+        f"SELECT v.store_id, {score} FROM json_each(?) j CROSS JOIN visits v {join}"
+        f"WHERE v.store_id = j.value AND {where} AND {score} IS NOT NULL "
+        f"ORDER BY j.key, v.started_at, v.id",
+        [as_list(store_order), *([stage_key] if stage_key else []), *params])
+
+
+def failed_counts(db, s: Scope) -> list[tuple[str, int, str]]:
+    """``(item_key, visits failing it, first failure)`` over the scope."""
+    where, params = s.where()
+    return [tuple(r) for r in db.execute(
+        f"SELECT r.item_key, count(*), min(v.started_at) FROM visits v "
+        f"JOIN visit_item_results r ON r.visit_id = v.id AND r.failed = 1 "
+        f"WHERE {where} GROUP BY r.item_key", params)]
+
+
+def stage_means(db, s: Scope) -> dict[str, float | None]:
+    where, params = s.where()
+    return dict(db.execute(
+        f"SELECT r.stage_key, avg(r.score) FROM visits v JOIN visit_stage_results r ON r.visit_id = v.id "
+        f"WHERE {where} GROUP BY r.stage_key", params).fetchall())
+
+
+def touchpoint_means(db, s: Scope) -> dict[str, float | None]:
+    where, params = s.where()
+    return dict(db.execute(
+        f"SELECT r.touchpoint_key, avg(r.score) FROM visits v "
+        f"JOIN visit_touchpoint_results r ON r.visit_id = v.id WHERE {where} GROUP BY r.touchpoint_key",
+        params).fetchall())
+
+
+def item_values(db, s: Scope, item_keys: list[str]) -> list[tuple[str, float]]:
+    """``(item_key, value)`` of numeric answers to these items (waits in seconds)."""
+    if not item_keys:
+        return []
+    where, params = s.where()
+    return db.execute(
+        f"SELECT r.item_key, r.value FROM visits v JOIN visit_item_results r ON r.visit_id = v.id "
+        f"AND r.item_key {IN_LIST} WHERE {where} AND r.value IS NOT NULL", [as_list(item_keys), *params]
+    ).fetchall()
+
+
+def emotion_means(db, s: Scope) -> dict[str, float]:
+    """Per stage, the mean felt emotion (1-5) auditors recorded."""
+    where, params = s.where()
+    return dict(db.execute(
+        f"SELECT n.stage_key, avg(n.emotion) FROM visits v JOIN stage_notes n ON n.visit_id = v.id "
+        f"WHERE {where} AND n.emotion IS NOT NULL GROUP BY n.stage_key", params).fetchall())
+
+
+def trend(db, s: Scope) -> list[tuple[str, float]]:
+    """``(started_at, score)`` of every scored visit, oldest first."""
+    where, params = s.where()
+    return db.execute(f"SELECT v.started_at, v.score FROM visits v WHERE {where} AND v.score IS NOT NULL "
+                      f"ORDER BY v.started_at, v.id", params).fetchall()
+
+
+VISIT_COLUMNS = ("SELECT v.id, v.store_id, v.started_at, v.score, v.passed, v.covert, v.auditor_id, "
+                 "v.checklist_row_id, s.name AS store_name, s.code AS store_code, s.region, "
+                 "c.checklist_id, u.display_name AS auditor_name, "
+                 "u.mystery_shopper AS auditor_mystery_shopper "
+                 "FROM visits v JOIN stores s ON s.id = v.store_id "
+                 "JOIN checklists c ON c.id = v.checklist_row_id JOIN users u ON u.id = v.auditor_id ")
+
+
+def visits_newest_first(db, s: Scope, limit: int = -1):
+    """Visits in scope with store, checklist and auditor, newest first: a lazy iterator of dicts."""
+    where, params = s.where()
+    return db.query(VISIT_COLUMNS + f"WHERE {where} ORDER BY v.started_at DESC, v.id DESC LIMIT ?",
+                    [*params, limit])
