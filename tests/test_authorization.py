@@ -42,7 +42,28 @@ def targets(app, db):
             "assignment_id": assignment["id"], "row_id": visit["checklist_row_id"], "scenario_id": scenario_id, "job_id": job_id,
             "item_key": timer.key, "stage_key": stage.key, "index": 0, "code": "en",
             "size": "thumb", "which": "baseline", "filename": "app.css",
-            "event": "queue_joined"}
+            "event": "queue_joined", **_issue15_targets(db)}
+
+
+def _issue15_targets(db) -> dict:
+    """A store, the admin's own user (so no one else's password is reset), and a
+    job-board schedule of Haeundae's region with one open slot."""
+    from datetime import date
+
+    from fieldapp.schedules import planning
+    from fieldapp.storage import schedules
+    store = next(db.query("SELECT id, region FROM stores WHERE code = 'HU03'"))
+    admin = next(db.query("SELECT id FROM users WHERE username = 'admin'"))
+    row_id = next(db.query("SELECT id FROM checklists ORDER BY id LIMIT 1"))["id"]
+    schedule_id = schedules.create_schedule(db, org_id=1, created_by=admin["id"], values={
+        "name": "authz", "checklist_row_id": row_id, "store_mode": "list", "store_value": '["HU03"]',
+        "frequency": "every_n_days", "interval_days": 7, "weekdays": "", "month_day": 1,
+        "window_days": 3, "covert": 1, "assign_mode": "board", "claim_limit": 2, "horizon_days": 7,
+        "start_date": date.today().isoformat()})
+    planning.run_schedule(db, schedules.get_schedule(db, schedule_id), date.today())
+    slot = next(db.query("SELECT id FROM schedule_slots WHERE schedule_id = ?", [schedule_id]))
+    return {"store_id": store["id"], "user_id": admin["id"], "schedule_id": schedule_id,
+            "slot_id": slot["id"]}
 
 
 def url_for_rule(rule, targets) -> str:

@@ -50,6 +50,7 @@ PROBLEMS = {
     "unknown_store": "unknown store code %(code)s",
     "username_format": "only letters, digits, dot, dash and underscore",
     "shopper_not_auditor": "only an auditor can be a mystery shopper",
+    "taken": "already taken",
 }
 
 

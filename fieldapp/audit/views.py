@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from fieldapp.auth.capabilities import requires
 from fieldapp.storage import assignments, checklist_store, photos, stores, visits
 from fieldapp.storage.db import get_db
 from fieldapp.web import labels
+from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("audit", __name__)
 
@@ -38,6 +39,10 @@ def start(assignment_id: int):
         return redirect(url_for("audit.visit", visit_id=existing))
     if assignment["status"] not in ("open", "started"):
         abort(409)
+    refusal = labels.window_refusal(assignment, today_local())
+    if refusal:  # before the window opens or after it closes (issue 15)
+        flash(refusal)
+        return redirect(url_for("home.index"), code=303)
     visit_id = visits.create_visit(
         db, checklist_row_id=assignment["checklist_row_id"], store_id=assignment["store_id"],
         auditor_id=current_user.id, covert=bool(assignment["covert"]), assignment_id=assignment_id,

@@ -37,3 +37,4 @@ def init_app(app: Flask) -> None:
         pick=i18n.pick, text_of=i18n.text_of, current_locale=i18n.current_locale,
         event_words=i18n.event_words, job_status=labels.job_status,
         calibration_warning=labels.calibration_warning, auditor_label=auditor_label)
+    app.jinja_env.globals.update(today_local=timefmt.today_local)

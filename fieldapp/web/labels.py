@@ -125,3 +125,80 @@ def answer_error(exc, item=None) -> str:
         return str(label) % params
     except (KeyError, TypeError, ValueError):
         return exc.message
+
+
+# Problems of an imported file or an admin form, by ``imports.Problem.code``.
+IMPORT_PROBLEMS = {
+    "file_type": _l("not a CSV or XLSX file"),
+    "unreadable": _l("the file cannot be read"),
+    "no_rows": _l("no rows under the header"),
+    "too_many_rows": _l("more than %(max)s rows"),
+    "missing_column": _l("missing column"),
+    "unknown_column": _l("unknown column"),
+    "empty": _l("empty"),
+    "repeated": _l("repeated (first on row %(first)s)"),
+    "too_long": _l("longer than %(max)s characters"),
+    "not_number": _l("not a number"),
+    "out_of_range": _l("not between %(low)s and %(high)s"),
+    "both_or_neither": _l("give both latitude and longitude, or neither"),
+    "hours_format": _l("not like 09:00-22:00"),
+    "yes_no": _l("not yes or no"),
+    "role": _l("not one of %(choices)s"),
+    "language": _l("not ko or en"),
+    "unknown_store": _l("unknown store code %(code)s"),
+    "username_format": _l("only letters, digits, dot, dash and underscore"),
+    "shopper_not_auditor": _l("only an auditor can be a mystery shopper"),
+    "taken": _l("already taken"),
+}
+
+
+def import_problem(problem) -> str:
+    """One problem (``admin.imports.Problem``) in the user's language."""
+    label = IMPORT_PROBLEMS.get(problem.code)
+    try:
+        return str(label) % problem.params if label is not None else problem.code
+    except (KeyError, TypeError, ValueError):
+        return str(label)
+
+
+# Job board refusals by ``schedules.planning.ClaimRefused.code``.
+CLAIM_REFUSALS = {
+    "gone": _l("This visit is no longer open."),
+    "taken": _l("Someone else has just taken this visit."),
+    "not_yours": _l("This visit is not in your region."),
+    "limit": _l("You already hold %(limit)s visits of this schedule; finish one first."),
+    "rotation": _l("You made this store's last visit; another shopper takes the next one."),
+}
+
+
+def claim_refusal(exc) -> str:
+    return str(CLAIM_REFUSALS[exc.code]) % exc.params
+
+
+# The public customer survey's refusals and form errors, by code.
+VOICE_ERRORS = {
+    "required": _l("Please answer this question."),
+    "contact_without_consent": _l("Tick the box to let us keep your contact details, or leave them empty."),
+    "contact_too_long": _l("Please keep this under 200 characters."),
+    "address": _l("Too many answers from this network just now. Please try again in a few minutes."),
+    "store": _l("This store is receiving a lot of answers right now. Please try again in a few minutes."),
+    "device": _l("You have already answered for this store today. Thank you!"),
+}
+
+
+def voice_error(code) -> str:
+    """A survey error in the customer's language (``code`` or a ``checklists.AnswerError``)."""
+    if not isinstance(code, str):
+        return answer_error(code)
+    return str(VOICE_ERRORS.get(code, code))
+
+
+def window_refusal(assignment: dict, today: str) -> str | None:
+    """Why a visit cannot start today (its window not yet open, or closed), or None."""
+    if today < assignment["window_start"]:
+        return str(_l("This visit's window opens on %(date)s; it cannot be started before.")) % {
+            "date": assignment["window_start"]}
+    if today > assignment["window_end"]:
+        return str(_l("This visit's window closed on %(date)s; ask your coordinator to extend it.")) % {
+            "date": assignment["window_end"]}
+    return None
