@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 from checklists import Checklist, load_library
 from fieldapp.audit import photo_files
 from fieldapp.audit import workflow as visit_service
-from fieldapp.storage import checklist_store, photos, stores, users, visits
+from fieldapp.storage import checklist_store, journey, photos, stores, users, visits
 
 KST = timezone(timedelta(hours=9))
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
@@ -194,6 +194,7 @@ def _timer(db, visit_id, item, tp_key, timeline) -> float | None:
     for event, at in marks:
         visits.add_timing(db, visit_id=visit_id, item_key=item.key, touchpoint_key=tp_key,
                           event=event, at=_iso(at))
+        journey.add_mark(db, visit_id=visit_id, event=event, at=_iso(at), user_id=None)
     return round((marks[-1][1] - marks[0][1]).total_seconds(), 1)
 
 

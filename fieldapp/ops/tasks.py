@@ -13,7 +13,7 @@ Tasks:
 - ``action_reminders``: due-tomorrow and overdue notices (hourly, each once);
 - ``daily_digests``: one summary mail for digest readers (08:00 KST);
 - ``rolling_horizon``: the schedules' assignments ahead (``fieldapp.schedules``);
-- ``customer_voice_retention``: the customer-voice eraser, when that feature is installed.
+- ``customer_voice_retention``: the customer-voice eraser (``fieldapp.voice.workflow.erase_expired_contacts``).
 
 Simulation jobs stay on their own runner (``fieldapp.planner.jobs``): see the README.
 """
@@ -113,14 +113,14 @@ def rolling_horizon():
 def customer_voice_retention():
     """The customer-voice retention eraser (issue 17), called when that feature provides it.
 
-    Looks for ``fieldapp.survey.retention.erase_expired(db, today)``; absent, nothing runs.
+    Calls ``fieldapp.voice.workflow.erase_expired_contacts(db, now)``; absent, nothing runs.
     """
     try:
-        from fieldapp.survey.retention import erase_expired
+        from fieldapp.voice.workflow import erase_expired_contacts
     except ImportError:
         log.info("no customer-voice retention eraser: skipped")
         return None
-    return _run(lambda db, app: erase_expired(db, date.fromisoformat(_today())))
+    return _run(lambda db, app: erase_expired_contacts(db))
 
 
 def _today() -> str:

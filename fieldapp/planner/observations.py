@@ -1,9 +1,10 @@
 """Field data as the plain records ``simulation.calibrate`` reads.
 
-Auditors' stopwatch marks become timing records of one station, the
-counter: ``queue_joined`` is the arrival, ``order_taken`` the start of
-service and ``served`` its end (the names the bundled checklists use; the
-calibrator maps them to arrive/start/end). The emotion the auditor gave the
+Each visit's journey clock (every event marked once, whether or not the
+timed item that uses it was completed) becomes timing records of one
+station, the counter: ``queue_joined`` is the arrival in the queue,
+``order_taken`` the start of service and ``served`` its end (the names the
+bundled checklists use; the calibrator maps them to arrive/start/end). The emotion the auditor gave the
 stage where they queued is paired with the wait they measured there.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fieldapp.storage import checklist_store, planning
+from fieldapp.storage import checklist_store, journey, planning
 
 STATION = "counter"
 ARRIVE, START, END = "queue_joined", "order_taken", "served"
@@ -58,16 +59,25 @@ def rating_pairs(db, rows: list[dict], waits: dict[int, float]) -> list[dict]:
     queue_stage: dict[int, str] = {}
     for row in rows:
         if row["event"] == ARRIVE and row["visit_id"] not in queue_stage:
-            checklist = checklist_store.load_pinned(db, row["checklist_row_id"])
-            queue_stage[row["visit_id"]] = checklist.stage_of(row["item_key"]).key
+            stage = _queue_stage(checklist_store.load_pinned(db, row["checklist_row_id"]))
+            if stage is not None:
+                queue_stage[row["visit_id"]] = stage
     emotions = planning.stage_emotions(db, list(queue_stage))
     return [{"wait_min": round(waits[v], 3), "rating": emotions[(v, stage)]}
             for v, stage in queue_stage.items() if v in waits and (v, stage) in emotions]
 
 
+def _queue_stage(checklist) -> str | None:
+    """The stage where the shopper queues: that of the first timed item starting at the arrival."""
+    for item in checklist.items():
+        if item.type == "timer" and item.timer_events[0] == ARRIVE:
+            return checklist.stage_of(item.key).key
+    return None
+
+
 def field_data(db, store_ids: list[int], date_from: str, date_to: str) -> dict:
     """Everything calibration needs for these stores and dates."""
-    rows = planning.timings_for(db, store_ids, date_from, date_to)
+    rows = journey.marks_for(db, store_ids, date_from, date_to)
     records = timing_records(rows)
     waits = waits_by_visit(records)
     return {
