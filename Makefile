@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 BIN   := $(VENV)/bin
-DEB_PACKAGES := fonts-nanum fonts-noto-color-emoji libharfbuzz-subset0 poppler-utils chromium
+DEB_PACKAGES := fonts-nanum fonts-noto-color-emoji libharfbuzz-subset0 poppler-utils chromium zbar-tools
 INSTANCE := instance
 DB := $(INSTANCE)/cem.sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -43,9 +43,8 @@ def start(assignment_id: int):
     if refusal:  # before the window opens or after it closes (issue 15)
         flash(refusal)
         return redirect(url_for("home.index"), code=303)
-    visit_id = visits.create_visit(
-        db, checklist_row_id=assignment["checklist_row_id"], store_id=assignment["store_id"],
-        auditor_id=current_user.id, covert=bool(assignment["covert"]), assignment_id=assignment_id,
+    visit_id = visits.create_assignment_visit(  # several phones at once: one visit (UNIQUE)
+        db, assignment, auditor_id=current_user.id,
         latitude=_coordinate(request.form.get("latitude"), 90),
         longitude=_coordinate(request.form.get("longitude"), 180))
     return redirect(url_for("audit.visit", visit_id=visit_id))
@@ -250,6 +249,16 @@ def summary(visit_id: int):
     return render_template("audit/summary.html", v=view, missing=missing, locate=locate,
                            error=error, editable=capabilities.can_edit(current_user.row, row),
                            just_done=request.args.get("done")), status
+
+
+@bp.app_errorhandler(visits.Frozen)
+def frozen(_exc):
+    """A change that reached a visit after it was submitted: 409, the phone keeps it in its outbox."""
+    from werkzeug.exceptions import Conflict
+
+    from fieldapp.web.errors import error_response
+
+    return error_response(Conflict(_("This visit is submitted; its answers are frozen.")))
 
 
 # -- helpers -----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from fieldapp.storage import IN_LIST, as_list, audit_log, now
 
@@ -19,6 +20,21 @@ EDITABLE = ("draft", "returned")
 
 class TransitionError(ValueError):
     """A state change the workflow does not allow (e.g. a double submit)."""
+
+
+class Frozen(TransitionError):
+    """A change to a visit that is no longer a draft (submitted meanwhile): the reply is a 409."""
+
+
+def require_editable(db, visit_id: int) -> None:
+    """Refuse a change unless the visit is a draft or returned, inside the caller's transaction.
+
+    Called inside ``atomic()`` (BEGIN IMMEDIATE holds the write lock), so a
+    submit cannot slip in between this check and the write that follows it.
+    """
+    row = db.execute("SELECT status FROM visits WHERE id = ?", [visit_id]).fetchone()
+    if row is None or row[0] not in EDITABLE:
+        raise Frozen(f"visit {visit_id} is not editable")
 
 
 def create_visit(db, *, checklist_row_id: int, store_id: int, auditor_id: int, covert: bool,
@@ -41,6 +57,26 @@ def create_visit(db, *, checklist_row_id: int, store_id: int, auditor_id: int, c
             db.execute("UPDATE assignments SET status = 'started' WHERE id = ? AND status = 'open'",
                        [assignment_id])
     return visit_id
+
+
+def create_assignment_visit(db, assignment: dict, *, auditor_id: int,
+                            latitude: float | None = None, longitude: float | None = None) -> int:
+    """The one visit of an assignment: started now, or the one another phone started first.
+
+    The UNIQUE index on ``visits.assignment_id`` decides (migration 0004), not a
+    read before the insert: of several phones starting at once one inserts, the
+    others get its visit.
+    """
+    try:
+        return create_visit(db, checklist_row_id=assignment["checklist_row_id"],
+                            store_id=assignment["store_id"], auditor_id=auditor_id,
+                            covert=bool(assignment["covert"]), assignment_id=assignment["id"],
+                            latitude=latitude, longitude=longitude)
+    except sqlite3.IntegrityError:
+        existing = visit_of_assignment(db, assignment["id"])
+        if existing is None:
+            raise
+        return existing
 
 
 def get_visit(db, visit_id: int) -> dict | None:
@@ -68,6 +104,7 @@ def save_answer(db, *, visit_id: int, item_key: str, value, user_id: int,
     """
     stamp = now()
     with db.atomic():
+        require_editable(db, visit_id)
         cursor = db.execute(
             "INSERT INTO answers (visit_id, item_key, value_json, note, client_id, client_ts, "
             "updated_by, updated_at) VALUES (:visit, :item, :value, coalesce(:note, ''), "
@@ -109,6 +146,7 @@ def set_stage_note(db, *, visit_id: int, stage_key: str, emotion: int | None = N
     :return: False when a newer edit was already stored.
     """
     with db.atomic():
+        require_editable(db, visit_id)
         cursor = db.execute(
             "INSERT INTO stage_notes (visit_id, stage_key, emotion, note, updated_at, client_ts) "
             "VALUES (:visit, :stage, :emotion, coalesce(:note, ''), :stamp, :client_ts) "
@@ -134,6 +172,7 @@ def add_timing(db, *, visit_id: int, item_key: str, touchpoint_key: str, event: 
     the write lock rather than failing on a read-to-write upgrade.
     """
     with db.atomic():
+        require_editable(db, visit_id)
         cursor = db.execute(
             "INSERT INTO timings (visit_id, item_key, touchpoint_key, event, at, client_id, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING",
@@ -148,6 +187,7 @@ def timings_of(db, visit_id: int) -> list[dict]:
 
 def clear_timings(db, *, visit_id: int, item_key: str) -> None:
     with db.atomic():
+        require_editable(db, visit_id)
         db.execute("DELETE FROM timings WHERE visit_id = ? AND item_key = ?", [visit_id, item_key])
 
 
@@ -211,6 +251,7 @@ def visit_of_assignment(db, assignment_id: int) -> int | None:
 
 def delete_answer(db, *, visit_id: int, item_key: str) -> None:
     with db.atomic():
+        require_editable(db, visit_id)
         db.execute("DELETE FROM answers WHERE visit_id = ? AND item_key = ?", [visit_id, item_key])
 
 
