@@ -156,6 +156,7 @@ COMMANDS = (init_db_command, seed_demo_command, demo_logins_command, create_user
             import_checklist_command)
 COMMANDS += (__import__("fieldapp.ops.backup", fromlist=["_"]).backup_command, __import__("fieldapp.ops.backup", fromlist=["_"]).restore_command)
 COMMANDS += (import_traffic_command, import_rota_command)
+COMMANDS += (__import__("fieldapp.voice.commands", fromlist=["_"]).voice_erase_command,)
 COMMANDS += (__import__("fieldapp.admin.commands", fromlist=["_"]).import_stores_command,
              __import__("fieldapp.admin.commands", fromlist=["_"]).import_users_command,
              __import__("fieldapp.schedules.commands", fromlist=["_"]).run_schedules_command)

@@ -38,3 +38,4 @@ def init_app(app: Flask) -> None:
         event_words=i18n.event_words, job_status=labels.job_status,
         calibration_warning=labels.calibration_warning, auditor_label=auditor_label)
     app.jinja_env.globals.update(today_local=timefmt.today_local)
+    app.jinja_env.globals.update(voice_error=labels.voice_error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -10,6 +10,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if g.get("voice_locale"):  # a customer's ?lang= choice on the public survey (no account)
+        return g.voice_locale
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or \
