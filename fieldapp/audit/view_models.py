@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from checklists import Checklist, item_failed
+from checklists import Checklist, item_failed, relevant_keys
 from fieldapp.audit import journey
 from fieldapp.storage import checklist_store, photos, visits
 from fieldapp.storage import journey as journey_store
+
+
+# Item types answered with images (the answer is their count).
+IMAGE_TYPES = ("photo", "signature")
 
 
 @dataclass
@@ -22,6 +26,7 @@ class ItemView:
     failed: bool | None = None
     photos: list = field(default_factory=list)
     timings: list = field(default_factory=list)
+    relevant: bool = True  # skip logic: False = hidden, not required, not scored
 
 
 @dataclass
@@ -55,6 +60,14 @@ class VisitView:
         return [iv for sv in self.stages for tv in sv.touchpoints for iv in tv.items if iv.failed]
 
     @property
+    def relevance(self) -> dict:
+        """What static/relevance.js needs about items on other stages (skip logic offline)."""
+        items = [iv for sv in self.stages for tv in sv.touchpoints for iv in tv.items]
+        return {"rules": {iv.item.key: iv.item.relevant for iv in items if iv.item.relevant},
+                "order": [iv.item.key for iv in items],
+                "answers": {iv.item.key: iv.value for iv in items if iv.value is not None}}
+
+    @property
     def timer_items(self) -> list[ItemView]:
         return [iv for sv in self.stages for tv in sv.touchpoints for iv in tv.items
                 if iv.item.type == "timer" and iv.value is not None]
@@ -74,6 +87,10 @@ def build(db, visit: dict) -> VisitView:
     score = json.loads(visit["score_json"]) if visit.get("score_json") else {}
     stage_scores = score.get("stages", {})
     tp_scores = score.get("touchpoints", {})
+    counts = {k: len(v) for k, v in by_item_photos.items()}
+    asked = relevant_keys(checklist, {**{k: r["value"] for k, r in answers.items()},
+                                      **{i.key: counts[i.key] for i in checklist.items()
+                                         if i.type in IMAGE_TYPES and counts.get(i.key)}})
     stages = []
     for index, stage in enumerate(checklist.stages):
         tps = []
@@ -82,10 +99,12 @@ def build(db, visit: dict) -> VisitView:
             for item in tp.items:
                 row = answers.get(item.key)
                 value = row["value"] if row else None
-                if item.type == "photo" and by_item_photos.get(item.key):
+                if item.type in IMAGE_TYPES and by_item_photos.get(item.key):
                     value = len(by_item_photos[item.key])
                 items.append(ItemView(item=item, value=value, note=row["note"] if row else "",
-                                      failed=item_failed(item, value) if value is not None else None,
+                                      failed=item_failed(item, value)
+                                      if value is not None and item.key in asked else None,
+                                      relevant=item.key in asked,
                                       photos=by_item_photos.get(item.key, []),
                                       timings=by_item_timings.get(item.key, [])))
             tps.append(TouchpointView(tp, tp_scores.get(tp.key), items))

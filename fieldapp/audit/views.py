@@ -104,7 +104,9 @@ def stage(visit_id: int, index: int):
 def answer(visit_id: int, item_key: str):
     """Save one answer (and its note); reply with the item showing "saved" or the error."""
     db, row, item, tp_key = _editable_item(visit_id, item_key)
-    raw = request.form.get("value", "")
+    raw = (" ".join(v for v in request.form.getlist("value") if v) if item.type == "multi_choice"
+           else request.form.get("value", ""))  # a multi_choice posts one value per ticked box
+    answers = visit_service.current_answers(db, row)  # constraints across items; skip logic
     note = request.form.get("note")
     error = None
     client_ts, _flag = _client_ts(row)
@@ -112,7 +114,8 @@ def answer(visit_id: int, item_key: str):
         return _item_fragment(db, row, item.key, error=_("The phone's time was not a time."),
                               typed=raw), 400
     try:
-        value = parse_answer(item, raw) if "value" in request.form else _current_value(db, visit_id, item)
+        value = parse_answer(item, raw, answers=answers) if "value" in request.form \
+            else _current_value(db, visit_id, item)
     except AnswerError as exc:
         error, value = labels.answer_error(exc, item), None
     if error is None:
@@ -120,7 +123,7 @@ def answer(visit_id: int, item_key: str):
                            user_id=current_user.id, note=note[:2000] if note is not None else None,
                            client_id=request.form.get("client_id") or None, client_ts=client_ts)
     return _item_fragment(db, row, item.key, error=error, typed=raw if error else None,
-                          saved=error is None)
+                          saved=error is None, was_asked=visit_service.asked_keys(db, row, answers))
 
 
 @bp.route("/visits/<int:visit_id>/items/<item_key>/timing", methods=["POST"])
@@ -238,11 +241,9 @@ def summary(visit_id: int):
         row = visits.get_visit(db, visit_id)
         view = visit_view.build(db, row)
     elif capabilities.can_edit(current_user.row, row):
-        from checklists import missing_requirements
-
-        missing = missing_requirements(view.checklist,
-                                       visit_service.scoring_answers(db, view.checklist, visit_id),
-                                       photos.photo_counts(db, visit_id))
+        missing = visit_service.submit_blockers(
+            view.checklist, visit_service.scoring_answers(db, view.checklist, visit_id),
+            photos.photo_counts(db, visit_id), row["started_at"])
     locate = {iv.item.key: (sv.index, iv.item) for sv in view.stages
               for tv in sv.touchpoints for iv in tv.items}
     status = 422 if (request.method == "POST" and missing) else (409 if error else 200)
@@ -282,12 +283,21 @@ def _current_value(db, visit_id: int, item):
     return stored["value"] if stored else None
 
 
-def _item_fragment(db, row, item_key, *, error=None, typed=None, saved=False, photo_error=None):
+def _item_fragment(db, row, item_key, *, error=None, typed=None, saved=False, photo_error=None,
+                   was_asked=None):
+    """The item as stored; with ``was_asked`` (the relevant keys before the answer), also
+    every item that skip logic now shows or hides, swapped out of band."""
     view = visit_view.build(db, visits.get_visit(db, row["id"]))
-    iv = next(iv for sv in view.stages for tv in sv.touchpoints for iv in tv.items
-              if iv.item.key == item_key)
-    return render_template("audit/_item.html", v=view, iv=iv, editable=True, error=error,
+    every = [iv for sv in view.stages for tv in sv.touchpoints for iv in tv.items]
+    iv = next(iv for iv in every if iv.item.key == item_key)
+    html = render_template("audit/_item.html", v=view, iv=iv, editable=True, error=error,
                            typed=typed, saved=saved, photo_error=photo_error)
+    if was_asked is not None:
+        html += "".join(render_template("audit/_item.html", v=view, iv=other, editable=True,
+                                        oob=True) for other in every
+                        if other.item.key != item_key
+                        and other.relevant != (other.item.key in was_asked))
+    return html
 
 
 def _member_store_ids(db) -> list[int]:

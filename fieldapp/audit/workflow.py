@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from checklists import Checklist, missing_requirements, score_visit
+from checklists import Checklist, constraint_violations, missing_requirements, relevant_keys, \
+    score_visit
+from checklists.scoring import Missing
 from checklists.scoring import item_results, score_results
 from fieldapp.audit import journey
 from fieldapp.storage import assignments, audit_log, checklist_store, photos, results, visits
@@ -29,7 +31,7 @@ def scoring_answers(db, checklist: Checklist, visit_id: int) -> dict:
     values = visits.answer_values(db, visit_id)
     counts = photos.photo_counts(db, visit_id)
     for item in checklist.items():
-        if item.type == "photo" and counts.get(item.key):
+        if item.type in ("photo", "signature") and counts.get(item.key):
             values[item.key] = counts[item.key]
     return values
 
@@ -37,7 +39,8 @@ def scoring_answers(db, checklist: Checklist, visit_id: int) -> dict:
 def score_of(db, visit_id: int):
     visit = visits.get_visit(db, visit_id)
     checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
-    return score_visit(checklist, scoring_answers(db, checklist, visit_id))
+    return score_visit(checklist, scoring_answers(db, checklist, visit_id),
+                       visit_start=visit["started_at"])
 
 
 def submit(db, visit_id: int, actor_id: int, at: str | None = None) -> None:
@@ -53,10 +56,12 @@ def submit(db, visit_id: int, actor_id: int, at: str | None = None) -> None:
         visit = visits.get_visit(db, visit_id)
         checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
         answers = scoring_answers(db, checklist, visit_id)
-        missing = missing_requirements(checklist, answers, photos.photo_counts(db, visit_id))
+        missing = submit_blockers(checklist, answers, photos.photo_counts(db, visit_id),
+                                  visit["started_at"])
         if missing:
             raise MissingItems(missing)
-        items = item_results(checklist, answers)  # one pass: the rows and the score agree
+        # one pass: the rows and the score agree
+        items = item_results(checklist, answers, visit_start=visit["started_at"])
         result = score_results(checklist, items)
         visits.transition(db, visit_id=visit_id, to_status="submitted", actor_id=actor_id, at=at,
                           fields={"score": result.score, "passed": int(result.passed),
@@ -163,3 +168,24 @@ def sync_timer_answers(db, visit_id: int, before: list[dict], user_id: int) -> N
         elif new is None and old is not None and current == old:
             visits.delete_answer(db, visit_id=visit_id, item_key=item.key)
 
+
+def submit_blockers(checklist: Checklist, answers: dict, photo_counts: dict,
+                    visit_start: str | None) -> list[Missing]:
+    """What stops a submit: required answers, failure photos (deadlines counted from the
+    visit's start), then answers breaking their constraint (reason ``constraint``)."""
+    missing = missing_requirements(checklist, answers, photo_counts, visit_start=visit_start)
+    seen = {m.item_key for m in missing}
+    return missing + [Missing(key, "constraint") for key, _exc in
+                      constraint_violations(checklist, answers) if key not in seen]
+
+
+def current_answers(db, visit: dict) -> dict:
+    """The visit's answers as the checklist's rules read them (image items as counts)."""
+    checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
+    return scoring_answers(db, checklist, visit["id"])
+
+
+def asked_keys(db, visit: dict, answers: dict | None = None) -> set[str]:
+    """Keys of the items skip logic asks, given the answers (read when not given)."""
+    checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
+    return relevant_keys(checklist, current_answers(db, visit) if answers is None else answers)

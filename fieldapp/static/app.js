@@ -225,6 +225,9 @@
         if (f.length === 3) return;
         box.querySelectorAll('[name="' + f[0] + '"]').forEach(function (input) {
           if (input.type === "radio") input.checked = input.value === f[1];
+          else if (input.type === "checkbox") {  // multi_choice: one field per ticked box
+            input.checked = entry.fields.some(function (g) { return g[0] === f[0] && g[1] === input.value; });
+          }
           else if (input.type !== "hidden" && input.type !== "file") input.value = f[1];
         });
       });
