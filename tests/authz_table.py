@@ -72,15 +72,6 @@ ALLOWED = {
     "planner.cancel": PLANNERS,
     "planner.comparison_pdf": PLANNERS,
     "admin.audit_log_page": {"admin"},
-    "checklist_admin.index": {"admin"},
-    "checklist_admin.upload": {"admin"},
-    "checklist_admin.show": {"admin"},
-    "checklist_admin.preview": {"admin"},
-    "checklist_admin.compare": {"admin"},
-    "checklist_admin.publish": {"admin"},
-    "checklist_admin.retire": {"admin"},
-    "checklist_admin.store_types": {"admin"},
-    "checklist_admin.download_xlsx": {"admin"},
     # issue 15: people, stores, settings, imports, the audit log's CSV; passwords;
     # schedules for coordinators; the job board for auditors (never a manager)
     "admin.audit_log_csv": {"admin"},

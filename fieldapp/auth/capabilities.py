@@ -37,7 +37,6 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "action.manage": {"manager", "admin"},
     "planner.use": {"planner", "admin"},
     "audit_log.read": {"admin"},
-    "checklist.manage": {"admin"},        # upload, preview, publish, retire checklists
     "voice.manage": {"reviewer", "admin"},          # survey rounds, links, posters, moderation
     "voice.read": {"manager", "reviewer", "admin"},  # customer answers, comments, drivers
     "voice.followup": {"manager", "admin"},          # turn a detractor into a follow-up
