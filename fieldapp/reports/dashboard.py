@@ -19,6 +19,7 @@ from fieldapp.reports.views import parse_period
 from fieldapp.storage import actions as action_store
 from fieldapp.storage import audit_log, checklist_store, reporting, results, stores
 from fieldapp.storage.db import get_db
+from fieldapp.voice import analytics as voice_analytics
 from fieldapp.web import htmx as web_htmx
 from fieldapp.web.timefmt import today_local
 
@@ -97,6 +98,7 @@ def _item(checklist, key):
 @requires("dashboard.read")
 def index():
     data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
+    data["voice"] = voice_analytics.dashboard_block(get_db(), data)  # customers beside the shoppers
     return web_htmx.render("dashboard/index.html", "dashboard/_body.html", d=data,
                            sparkline=charts.sparkline, export_args=data["filters"].args())
 

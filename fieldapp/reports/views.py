@@ -217,8 +217,10 @@ def period_context(scope: Scope, report: report_data.PeriodReport, *, pdf: bool)
               "journey_label": str(JOURNEY_LABELS.get(r["journey"], r["journey"])),
               "score": r["scope"], "emotion": _round_emotion(e["emotion"])}
              for r, e in zip(report.stage_rows, report.emotions)], pass_score)
+    from fieldapp.voice import analytics as voice_analytics
+
     return {"r": report, "scope": scope, "pdf": pdf, "svg": svg, "pass_score": pass_score,
-            "generated": today_local(),
+            "generated": today_local(), "voice": voice_analytics.period_block(scope.stores, report),
             "pdf_args": {**scope.args, "start": report.start.isoformat(), "end": report.end.isoformat()}}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from insights import IpaPoint, csat, disagreements, fix_first, key_drivers, nps
-from fieldapp.storage import checklist_store, reporting
+from fieldapp.storage import checklist_store, reporting, results
 from fieldapp.storage import voice as store
 from fieldapp.voice import workflow
 
@@ -41,13 +41,10 @@ def _scaled(mean_rating):
     return None if mean_rating is None else (mean_rating - 1) / 4 * 100
 
 
-def stage_rows(checklist, responses, shopper_visits=()) -> list[dict]:
-    """Per stage: customers' CSAT (with its touchpoints) and the shoppers' stage score."""
-    shopper = defaultdict(list)
-    for v in shopper_visits:
-        for key, value in (v.get("score_detail") or {}).get("stages", {}).items():
-            if value is not None:
-                shopper[key].append(value)
+def stage_rows(checklist, responses, shopper_means: dict | None = None) -> list[dict]:
+    """Per stage: customers' CSAT (with its touchpoints) and the shoppers' mean stage score
+    (``shopper_means``: {stage key: 0..100}; stages match by key)."""
+    shopper_means = shopper_means or {}
     rows = []
     for stage in workflow.customer_stages(checklist):
         tps = []
@@ -62,13 +59,12 @@ def stage_rows(checklist, responses, shopper_visits=()) -> list[dict]:
             values = [_ratings(checklist, t["touchpoint"], r["answers"]) for t in tps]
             values = [v for v in values if v is not None]
             per_response.append(sum(values) / len(values) if values else None)
-        shop = shopper.get(stage.key)
         rows.append({"stage": stage, "csat": csat(per_response), "touchpoints": tps,
-                     "shoppers": sum(shop) / len(shop) if shop else None, "shopper_n": len(shop or [])})
+                     "shoppers": shopper_means.get(stage.key)})
     return rows
 
 
-def summary(db, stores_, start, end, shopper_visits=()) -> dict | None:
+def summary(db, stores_, start, end, shopper_means: dict | None = None) -> dict | None:
     """What the dashboard and the period report show about customers, or None without answers."""
     ids = [s["id"] for s in stores_]
     responses, checklist = responses_in(db, ids, start, end)
@@ -87,7 +83,7 @@ def summary(db, stores_, start, end, shopper_visits=()) -> dict | None:
     store_rows = [{"store": s, **block(by_store.get(s["id"], []))} for s in stores_]
     regions = sorted({s["region"] for s in stores_})
     region_rows = [{"region": g, **block([r for r in responses if r["region"] == g])} for g in regions]
-    stages = stage_rows(checklist, responses, shopper_visits)
+    stages = stage_rows(checklist, responses, shopper_means)
     gaps = disagreements([{"key": row["stage"].key, "customers": row["csat"].mean100,
                            "customers_low": row["csat"].mean_low, "customers_high": row["csat"].mean_high,
                            "customers_n": row["csat"].n, "shoppers": row["shoppers"]} for row in stages])
@@ -98,7 +94,38 @@ def summary(db, stores_, start, end, shopper_visits=()) -> dict | None:
                   and r["answers"][nps_key] <= 6]
     return {"checklist": checklist, "n": len(responses), **block(responses), "stores": store_rows,
             "regions": region_rows, "stages": stages, "detractors": len(detractors),
-            "disagree": [row for row in stages if row["gap"] and row["gap"].verdict.endswith("happier")]}
+            "disagree": [row for row in stages if row["gap"] and row["gap"].verdict.endswith("happier")],
+            "latest": latest_comments(checklist, responses)}
+
+
+def latest_comments(checklist, responses, limit: int = 3) -> list[dict]:
+    """The newest comments, so a manager sees what customers just wrote."""
+    texts = [i for i in checklist.items() if i.type == "text"]
+    out = []
+    for r in reversed(responses):
+        for item in texts:
+            if r["answers"].get(item.key):
+                out.append({"response": r, "item": item, "body": r["answers"][item.key],
+                            "score": r["answers"].get(r["nps_item"]) if r["nps_item"] else None})
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def dashboard_block(db, data: dict) -> dict | None:
+    """The dashboard's customer section, for the stores and period of its data."""
+    f = data["filters"]
+    return summary(db, [r["store"] for r in data["ranking"]], f.start, f.end,
+                   results.stage_means(db, data["scope"]) if data.get("scope") is not None else None)
+
+
+def period_block(stores_, report) -> dict | None:
+    """The period report's customer section: beside the report's own stage scores."""
+    from fieldapp.storage.db import get_db
+
+    return summary(get_db(), stores_, report.start, report.end,
+                   {r["stage"].key: r["scope"] for r in report.stage_rows})
 
 
 def driver_rows(checklist, responses) -> tuple[list, list]:
