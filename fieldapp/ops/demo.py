@@ -90,6 +90,7 @@ def seed(db, photo_dir: Path, *, days: int = 60, today: date | None = None) -> d
             made += 1
     _make_assignments(db, rng, row_ids, store_ids, user_ids, today)
     _make_actions(db, store_ids, user_ids, today)
+    _seed_customer_voice(db, store_ids, user_ids, today)
     return {"stores": len(store_ids), "users": len(user_ids), "checklists": len(row_ids),
             "visits": made}
 
@@ -329,3 +330,10 @@ def _make_actions(db, store_ids, user_ids, today) -> None:
                 if n == 0:
                     done_at = datetime.fromisoformat(visit["started_at"]) + timedelta(days=1)
                     db["actions"].update(action_id, {"status": "done", "done_at": _iso(done_at)})
+
+
+def _seed_customer_voice(db, store_ids, user_ids, today) -> None:
+    """A customer survey round with a few hundred answers (fieldapp/voice/demo.py)."""
+    from fieldapp.voice import demo as voice_demo
+
+    voice_demo.seed(db, store_ids, user_ids, today)

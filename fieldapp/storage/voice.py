@@ -247,3 +247,11 @@ def rate_hit(conn: sqlite3.Connection, key: str, window: str) -> int:
 
 def rate_prune(conn: sqlite3.Connection, before_window: str) -> None:
     conn.execute("DELETE FROM voice_rate WHERE window < ?", [before_window])
+
+
+def insert_response(db, values: dict) -> int:
+    """A complete answer row as given (demo data and imports); joins the caller's transaction."""
+    row = dict(values)
+    row["answers_json"] = json.dumps(row.pop("answers"), ensure_ascii=False)
+    with db.atomic():
+        return db["voice_responses"].insert(row).last_pk
