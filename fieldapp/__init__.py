@@ -71,7 +71,7 @@ def _blueprints() -> list:
     from fieldapp.web import pwa
 
     return [auth.bp, views_home.bp, pwa.bp, audit.bp, review.bp, assignments.bp, photos_views.bp,
-            reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp, checklist_admin.bp] + _issue15_blueprints()
+            reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp, checklist_admin.bp] + _issue15_blueprints() + _issue17_blueprints()
 
 
 def _issue15_blueprints() -> list:
@@ -80,3 +80,12 @@ def _issue15_blueprints() -> list:
     from fieldapp.schedules import views as schedules
 
     return [password.bp, schedules.bp]
+
+
+def _issue17_blueprints() -> list:
+    """Customer voice: the public survey, the coordinator's rounds, the results."""
+    from fieldapp.voice import manage as voice_admin
+    from fieldapp.voice import results as voice_results
+    from fieldapp.voice import views as voice
+
+    return [voice.bp, voice_admin.bp, voice_results.bp]

@@ -103,6 +103,21 @@ ALLOWED = {
     "checklist_admin.retire": {"admin"},
     "checklist_admin.store_types": {"admin"},
     "checklist_admin.download_xlsx": {"admin"},
+    # customer voice (issue 17): the survey is public; ``token`` is HU03's store link
+    "voice.start": PUBLIC,
+    "voice.stage": PUBLIC,
+    "voice.finish": PUBLIC,
+    "voice.thanks": PUBLIC,
+    "voice_admin.rounds": {"admin", "reviewer"},
+    "voice_admin.show": {"admin", "reviewer"},
+    "voice_admin.invite": {"admin", "reviewer"},
+    "voice_admin.close": {"admin", "reviewer"},
+    "voice_admin.poster_pdf": {"admin", "reviewer"},
+    "voice_admin.flag": {"admin", "reviewer"},
+    "voice_results.comments": OFFICE,
+    "voice_results.drivers": OFFICE,
+    "voice_results.response": {"admin", "reviewer", "manager2"},
+    "voice_results.followup": {"admin", "manager2"},
 }
 
 # What a route needs besides its URL to get past "not found" for an allowed

@@ -42,7 +42,7 @@ def targets(app, db):
             "assignment_id": assignment["id"], "row_id": visit["checklist_row_id"], "scenario_id": scenario_id, "job_id": job_id,
             "item_key": timer.key, "stage_key": stage.key, "index": 0, "code": "en",
             "size": "thumb", "which": "baseline", "filename": "app.css",
-            "event": "queue_joined", **_issue15_targets(db)}
+            "event": "queue_joined", **_issue17_targets(db), **_issue15_targets(db)}
 
 
 def _issue15_targets(db) -> dict:
@@ -129,3 +129,12 @@ def test_each_role_reaches_exactly_its_routes(app, targets, username):
         elif not allowed and not denied(response):
             problems.append((method, rule.rule, response.status_code, "should be refused"))
     assert problems == []
+
+
+def _issue17_targets(db) -> dict:
+    """The demo's survey round, Haeundae's public store link and one of its detractors' answers."""
+    link = next(db.query("SELECT l.round_id, l.token FROM voice_links l JOIN stores s ON s.id = l.store_id "
+                         "WHERE s.code = 'HU03' AND l.kind = 'store' ORDER BY l.id LIMIT 1"))
+    response = next(db.query("SELECT x.id FROM voice_responses x JOIN stores s ON s.id = x.store_id "
+                             "WHERE s.code = 'HU03' AND x.nps <= 6 ORDER BY x.id LIMIT 1"))
+    return {"round_id": link["round_id"], "token": link["token"], "response_id": response["id"]}
