@@ -2,7 +2,7 @@
 
 Rate limits count posts per client address and per store in fixed ten-minute
 windows, in their own SQLite file (``VOICE_RATE_DB``, default
-``instance/voice-rate.sqlite3``), so refused floods never touch the main
+``voice-rate.sqlite3`` beside the database), so refused floods never touch the main
 database. Addresses are kept only as salted hashes.
 """
 
@@ -29,8 +29,8 @@ def _hash(value: str) -> str:
 
 
 def _rate_db():
-    path = current_app.config.get("VOICE_RATE_DB") or os.path.join(current_app.instance_path,
-                                                                   "voice-rate.sqlite3")
+    path = current_app.config.get("VOICE_RATE_DB") or os.path.join(
+        os.path.dirname(current_app.config["DATABASE"]), "voice-rate.sqlite3")
     conns = getattr(_local, "conns", None)
     if conns is None:
         conns = _local.conns = {}
