@@ -138,7 +138,8 @@ def shows_auditor_name(viewer_role: str, row: dict) -> bool:
     """
     if viewer_role not in STORE_SIDE_ROLES:
         return True
-    return not (row.get("covert") or row.get("auditor_mystery_shopper"))
+    # Fails closed: a row that does not say whether its auditor shops covertly is hidden.
+    return not (row.get("covert") or row.get("auditor_mystery_shopper", True))
 
 
 def auditor_label(viewer_role: str, row: dict, name_key: str = "auditor_name") -> str:

@@ -31,15 +31,18 @@ def open_for_auditor(db, auditor_id: int, today: str) -> list[dict]:
         "ORDER BY a.window_start, a.id", [auditor_id, today]))
 
 
-def open_in_stores(db, store_ids: list[int]) -> list[dict]:
+def open_in_stores(db, store_ids: list[int], *, with_covert: bool = True) -> list[dict]:
+    """Open assignments at these stores; ``with_covert=False`` for the store's own side,
+    who must learn nothing in advance of a mystery shop (not its date, window or shopper)."""
     if not store_ids:
         return []
+    covert = "" if with_covert else "AND a.covert = 0 "
     return list(db.query(
         f"SELECT a.*, s.name AS store_name, c.title_ko, c.title_en, u.display_name AS auditor_name, "
         f"u.mystery_shopper AS auditor_mystery_shopper "
         f"FROM assignments a JOIN stores s ON s.id = a.store_id "
         f"JOIN checklists c ON c.id = a.checklist_row_id JOIN users u ON u.id = a.auditor_id "
-        f"WHERE a.store_id {IN_LIST} AND a.status IN ('open','started') "
+        f"WHERE a.store_id {IN_LIST} AND a.status IN ('open','started') {covert}"
         f"ORDER BY a.window_start", [as_list(store_ids)]))
 
 
