@@ -12,9 +12,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup system-deps translations db benchmarks clean
 
+# The task queue (mail, reminders, digests, schedules) runs beside the server and stops with it.
 run: setup db
 	@$(BIN)/fieldapp demo-logins
-	$(BIN)/flask --app fieldapp run --host 127.0.0.1 --port 5000
+	@$(BIN)/fieldapp worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask --app fieldapp run --host 127.0.0.1 --port 5000
 
 test: setup
 	$(BIN)/pytest -q -p no:cacheprovider

@@ -32,9 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
 
-    from fieldapp.ops import cli
+    from fieldapp.ops import cli, tasks
 
     cli.init_app(app)
+    tasks.init_app(app)  # Huey on instance/huey.sqlite3 (background and periodic work)
     if app.config.get("JOB_RUNNER", True):
         _start_jobs_with_first_request(app)
     return app
@@ -71,7 +72,8 @@ def _blueprints() -> list:
     from fieldapp.web import pwa
 
     return [auth.bp, views_home.bp, pwa.bp, audit.bp, review.bp, assignments.bp, photos_views.bp,
-            reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp, checklist_admin.bp] + _issue15_blueprints() + _issue17_blueprints()
+            reports.bp, dashboard.bp, actions.bp, planner.bp, admin.bp, checklist_admin.bp] + _issue15_blueprints() \
+        + _issue16_blueprints() + _issue17_blueprints()
 
 
 def _issue15_blueprints() -> list:
@@ -80,6 +82,14 @@ def _issue15_blueprints() -> list:
     from fieldapp.schedules import views as schedules
 
     return [password.bp, schedules.bp]
+
+
+def _issue16_blueprints() -> list:
+    """Store disputes, and notifications (inbox, settings, the mail outbox)."""
+    from fieldapp.actions import dispute_views
+    from fieldapp.notify import views as notify
+
+    return [dispute_views.bp, notify.bp]
 
 
 def _issue17_blueprints() -> list:

@@ -8,7 +8,7 @@ Everyone not listed for a route must get 403 or 404 (anonymous: the login
 page), whatever the id; the listed users must get anything but that.
 """
 
-USERS = ("admin", "manager", "manager2", "reviewer", "shopper", "staff", "planner")
+USERS = ("admin", "manager", "manager2", "reviewer", "shopper", "staff", "planner", "crew")
 PUBLIC = "public"          # no login needed
 ANY_USER = set(USERS)      # any logged-in user
 OFFICE = {"admin", "reviewer", "manager", "manager2"}
@@ -53,12 +53,29 @@ ALLOWED = {
     "dashboard.index": OFFICE,
     "dashboard.data_csv": OFFICE,
     "dashboard.data_json": OFFICE,
-    "actions.index": OFFICE,
-    "actions.show": REPORT_READERS,
+    # corrective actions: ``crew`` is HU03's store staff (issue 16)
+    "actions.index": OFFICE | {"crew"},
+    "actions.show": REPORT_READERS | {"crew"},
     "actions.new": {"admin", "manager2"},
     "actions.create_view": {"admin", "manager2"},
-    "actions.done": {"admin", "manager2"},
+    "actions.done": {"admin", "manager2", "crew"},
     "actions.verify_view": {"admin", "manager2"},
+    "actions.edit": {"admin", "manager2"},
+    "actions.comment": {"admin", "manager2", "crew"},
+    "actions.photo": REPORT_READERS | {"crew"},
+    # store disputes (issue 16): the store's manager raises, a reviewer decides
+    "disputes.new": {"manager2"},
+    "disputes.index": OFFICE,
+    "disputes.show": {"admin", "reviewer", "manager2"},
+    "disputes.decide": {"admin", "reviewer"},
+    # notifications (issue 16): everyone's own inbox; ``notification_id`` is manager2's
+    "notify.inbox": ANY_USER,
+    "notify.bell": ANY_USER,
+    "notify.read_all": ANY_USER,
+    "notify.settings": ANY_USER,
+    "notify.open_one": {"manager2"},
+    "notify.toggle": {"manager2"},
+    "notify.outbox": {"admin"},
     # planner
     "planner.index": PLANNERS,
     "planner.baseline": PLANNERS,
@@ -122,6 +139,6 @@ ALLOWED = {
 
 # What a route needs besides its URL to get past "not found" for an allowed
 # user (``{failed_item}`` is one failed item of the target visit).
-QUERY = {"actions.new": {"item": "{failed_item}"}}
-FORM = {"actions.create_view": {"item_key": "{failed_item}"},
+QUERY = {"actions.new": {"item": "{failed_item}"}, "disputes.new": {"item": "{failed_item}"}}
+FORM = {"actions.create_view": {"item_key": "{failed_item}"}, "disputes.new": {"item": "{failed_item}"},
         "planner.from_template": {"template": "doughnut_saturday.yaml"}}

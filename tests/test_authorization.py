@@ -42,7 +42,8 @@ def targets(app, db):
             "assignment_id": assignment["id"], "row_id": visit["checklist_row_id"], "scenario_id": scenario_id, "job_id": job_id,
             "item_key": timer.key, "stage_key": stage.key, "index": 0, "code": "en",
             "size": "thumb", "which": "baseline", "filename": "app.css",
-            "event": "queue_joined", **_issue17_targets(db), **_issue15_targets(db)}
+            "event": "queue_joined", **_issue17_targets(db), **_issue15_targets(db),
+            **_issue16_targets(db, visit["id"], failed, action["id"], photo["id"])}
 
 
 def _issue15_targets(db) -> dict:
@@ -129,6 +130,25 @@ def test_each_role_reaches_exactly_its_routes(app, targets, username):
         elif not allowed and not denied(response):
             problems.append((method, rule.rule, response.status_code, "should be refused"))
     assert problems == []
+
+
+def _issue16_targets(db, visit_id: int, failed_item: str, action_id: int, photo_id: int) -> dict:
+    """A photo in the action's thread (the visit photo's file), an open dispute of the
+    visit's failed item by manager2, and a notification of manager2's."""
+    from fieldapp.storage import disputes, notify, photos
+    photo = photos.get_photo(db, photo_id)
+    action_photo_id = photos.add_photo(db, visit_id=visit_id, item_key=f"action:{action_id}",
+                                       filename=photo["filename"], thumb_filename=photo["thumb_filename"],
+                                       width=photo["width"], height=photo["height"], size=photo["bytes"],
+                                       uploaded_by=None)
+    manager2 = next(db.query("SELECT id, store_id FROM users JOIN memberships ON user_id = id "
+                             "WHERE username = 'manager2'"))
+    with db.atomic():
+        dispute_id = disputes.insert_dispute(db, visit_id=visit_id, store_id=manager2["store_id"],
+                                             item_key=failed_item, reason="authz", raised_by=manager2["id"])
+        notification_id = notify.add_notification(db, user_id=manager2["id"], event="visit_released",
+                                                   params={}, link="/home", mail="none")
+    return {"action_photo_id": action_photo_id, "dispute_id": dispute_id, "notification_id": notification_id}
 
 
 def _issue17_targets(db) -> dict:

@@ -33,14 +33,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "assignment.manage": {"manager", "reviewer", "admin"},
     "report.read": {"manager", "reviewer", "admin"},
     "dashboard.read": {"manager", "reviewer", "admin"},
-    "action.read": {"manager", "reviewer", "admin"},
-    "action.manage": {"manager", "admin"},
+    "action.read": {"manager", "reviewer", "admin", "staff"},
+    "action.manage": {"manager", "admin"},        # create, edit, reassign
+    "action.work": {"manager", "admin", "staff"},  # comment, mark done (staff: their store's)
+    "visit.dispute": {"manager"},                  # dispute a released visit's item
+    "dispute.read": {"manager", "reviewer", "admin"},
+    "dispute.decide": {"reviewer", "admin"},
+    "notify.inbox": {"admin", "manager", "reviewer", "auditor", "planner", "staff"},
+    "mail.outbox": {"admin"},
     "planner.use": {"planner", "admin"},
     "audit_log.read": {"admin"},
+    "checklist.manage": {"admin"},        # upload, preview, publish, retire checklists
     "voice.manage": {"reviewer", "admin"},          # survey rounds, links, posters, moderation
     "voice.read": {"manager", "reviewer", "admin"},  # customer answers, comments, drivers
     "voice.followup": {"manager", "admin"},          # turn a detractor into a follow-up
-    "checklist.manage": {"admin"},        # upload, preview, publish, retire checklists
     "user.manage": {"admin"},             # people, passwords, memberships, user imports
     "store.manage": {"admin"},            # stores, store imports, the organisation's settings
     "schedule.manage": {"admin", "reviewer"},  # programme coordinators: schedules, windows
@@ -48,7 +54,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
 }.items()}
 
 # Roles that belong to a store and must never learn who shops it.
-STORE_SIDE_ROLES = frozenset({"manager"})
+STORE_SIDE_ROLES = frozenset({"manager", "staff"})
 
 
 def has(user, capability: str) -> bool:

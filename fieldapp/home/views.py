@@ -36,6 +36,10 @@ def index():
         store_ids = stores.visible_store_ids(db, user)
         context["queue"] = visits.visits_in_stores(db, store_ids, ("submitted",), limit=100)
         context["recent"] = visits.visits_in_stores(db, store_ids, ("released", "returned"), limit=10)
+    elif current_user.role == "staff":  # store staff: their actions first, then the store's
+        from fieldapp.home.staff import staff_context
+
+        context.update(staff_context(db, user))
     elif current_user.role == "planner":
         context["stores"] = stores.org_stores(db, current_user.org_id)
     else:

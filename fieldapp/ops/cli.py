@@ -89,16 +89,25 @@ def create_user_command(username, role, password, display_name, store_codes, mys
 
 @click.command("import-checklist")
 @click.argument("path", type=click.Path(exists=False, dir_okay=False))
+@click.option("--skip-unsupported", is_flag=True,
+              help="Leave out spreadsheet questions the app cannot ask (listed) instead of refusing.")
 @with_appcontext
-def import_checklist_command(path):
-    """Validate a checklist file and store it as a new version.
+def import_checklist_command(path, skip_unsupported):
+    """Validate a checklist (YAML, or an XLSForm .xlsx/.xls) and publish it as a new version.
 
-    Example: fieldapp import-checklist my-store-audit.yaml
+    A refused file prints one located line (file:line: path: what, or
+    file:sheet:row: column: what) and exits 2; nothing is stored. What a spreadsheet
+    left to defaults is listed.
+
+    Example: fieldapp import-checklist my-store-audit.xlsx
     """
     try:
-        checklist = load_checklist(path)
+        checklist = load_checklist(path, skip_unsupported=skip_unsupported)
     except ChecklistError as exc:
-        raise click.ClickException(exc.message) from None
+        click.echo(exc.message, err=True)
+        raise SystemExit(2) from None
+    for note in checklist.import_notes:
+        click.echo(f"note: {note}")
     row_id = checklist_store.save_checklist(dbmod.get_db(), checklist)
     click.echo(f"Checklist {checklist.id} v{checklist.version} stored (row {row_id})")
 
@@ -160,6 +169,7 @@ COMMANDS += (__import__("fieldapp.voice.commands", fromlist=["_"]).voice_erase_c
 COMMANDS += (__import__("fieldapp.admin.commands", fromlist=["_"]).import_stores_command,
              __import__("fieldapp.admin.commands", fromlist=["_"]).import_users_command,
              __import__("fieldapp.schedules.commands", fromlist=["_"]).run_schedules_command)
+COMMANDS += (__import__("fieldapp.ops.worker", fromlist=["_"]).worker_command,)
 
 
 def init_app(app: Flask) -> None:

@@ -50,6 +50,7 @@ USERS = (
     ("shopper", "auditor", "미스터리 쇼퍼 Shopper", True, ("GN01", "HD02", "HU03")),
     ("staff", "auditor", "정직원 Staff Jung", False, ("GN01",)),
     ("planner", "planner", "최기획 Planner Choi", False, ()),
+    ("crew", "staff", "한매장 Crew Han", False, ("HU03",)),  # store staff: acts on HU03's actions
 )
 
 DOUGHNUT = "doughnut-mystery-shop"
@@ -90,6 +91,7 @@ def seed(db, photo_dir: Path, *, days: int = 60, today: date | None = None) -> d
             made += 1
     _make_assignments(db, rng, row_ids, store_ids, user_ids, today)
     _make_actions(db, store_ids, user_ids, today)
+    _demo_mail_addresses(db, user_ids)
     _seed_customer_voice(db, store_ids, user_ids, today)
     return {"stores": len(store_ids), "users": len(user_ids), "checklists": len(row_ids),
             "visits": made}
@@ -323,13 +325,23 @@ def _make_actions(db, store_ids, user_ids, today) -> None:
             dues = (today - timedelta(days=20), today - timedelta(days=3), today + timedelta(days=7))
             for n, (visit, due) in enumerate(zip(picks, dues)):
                 item_key = json.loads(visit["score_json"])["failed_items"][0]
+                manager = "manager" if code != "HU03" else "manager2"
+                owner = "crew" if code == "HU03" and n == 1 else manager  # owned by people of the store
                 action_id = action_store.insert_action(
                     db, visit_id=visit["id"], store_id=store_id, item_key=item_key, owner=owners[n],
-                    due_date=due.isoformat(), note="다음 방문 전까지 조치해 주세요.",
-                    created_by=user_ids["manager" if code != "HU03" else "manager2"])
+                    owner_id=user_ids[owner], due_date=due.isoformat(), note="다음 방문 전까지 조치해 주세요.",
+                    created_by=user_ids[manager])
                 if n == 0:
                     done_at = datetime.fromisoformat(visit["started_at"]) + timedelta(days=1)
                     db["actions"].update(action_id, {"status": "done", "done_at": _iso(done_at)})
+
+
+def _demo_mail_addresses(db, user_ids) -> None:
+    """Every demo user gets an address on a reserved domain (mail goes out only with FIELDAPP_MAIL_HOST)."""
+    from fieldapp.storage import notify as notify_store
+
+    for username, user_id in user_ids.items():
+        notify_store.save_settings(db, user_id, email=f"{username}@sweetring.example", mode="now", muted=set())
 
 
 def _seed_customer_voice(db, store_ids, user_ids, today) -> None:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 
+from fieldapp.notify import hooks as notify_hooks
 from fieldapp.storage import planning
 from fieldapp.storage.db import connect
 from simulation import compare_scenarios, run_scenario, scenario_from_dict
@@ -106,6 +107,7 @@ def run_pending(app: Flask, executor=None) -> int:
                 planning.finish_job(db, job["id"], "failed", error=f"{type(exc).__name__}: {exc}"[:500])
             else:
                 planning.finish_job(db, job["id"], "done", result)
+            notify_hooks.job_finished(app, db, job["id"])  # the planner's bell (and mail)
     finally:
         db.close()
 

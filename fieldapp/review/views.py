@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldapp.actions import workflow as actions
+from fieldapp.actions import loop
 from fieldapp.audit import view_models as visit_view
-from fieldapp.audit import workflow as visit_service
 from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
 from fieldapp.storage import audit_log, comments, visits
 from fieldapp.storage.db import get_db
+from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("review", __name__)
 
@@ -58,14 +58,18 @@ def decide(visit_id: int):
     note = (request.form.get("comment") or "").strip()[:4000]
     try:
         if decision == "approve":
-            visit_service.approve(db, visit_id, current_user.id, comment=note)
-            # a released visit is the "next visit" that verifies the store's done actions
-            actions.verify_done_actions(db, row["store_id"], current_user.id)
+            # released: verifies or reopens the store's actions and tells the store (one transaction)
+            outcome = loop.release(db, visit_id, actor_id=current_user.id, comment=note, today=today_local())
             flash(_("Approved and released to the store."))
+            if outcome.get("reopened") or outcome.get("follow_up"):
+                flash(_("This visit failed an item again: %(n)s corrective action(s) reopened.",
+                        n=outcome.get("reopened", 0) + outcome.get("follow_up", 0)))
+            if outcome.get("verified"):
+                flash(_("%(n)s corrective action(s) verified by this visit.", n=outcome["verified"]))
         elif decision == "return":
             if not note:
                 return _page(db, row, error=_("Say what the auditor should fix."), status=422)
-            visit_service.return_to_auditor(db, visit_id, current_user.id, note)
+            loop.return_visit(db, visit_id, actor_id=current_user.id, note=note)
             flash(_("Returned to the auditor."))
         else:
             abort(400)

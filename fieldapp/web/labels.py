@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
     "admin": _l("admin"), "manager": _l("manager"), "reviewer": _l("reviewer"),
-    "auditor": _l("auditor"), "planner": _l("planner"),
+    "auditor": _l("auditor"), "planner": _l("planner"), "staff": _l("store staff"),
 }
 STATUS_LABELS = {
     "draft": _l("draft"), "submitted": _l("submitted"), "returned": _l("returned"),
