@@ -88,6 +88,10 @@ ALLOWED = {
     "planner.job": PLANNERS,
     "planner.cancel": PLANNERS,
     "planner.comparison_pdf": PLANNERS,
+    "planner.inputs": PLANNERS,
+    "planner.staff": PLANNERS,
+    "planner.try_staffing": PLANNERS,
+    "planner.adopt": PLANNERS,
     "admin.audit_log_page": {"admin"},
     # issue 15: people, stores, settings, imports, the audit log's CSV; passwords;
     # schedules for coordinators; the job board for auditors (never a manager)

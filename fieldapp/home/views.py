@@ -41,7 +41,13 @@ def index():
 
         context.update(staff_context(db, user))
     elif current_user.role == "planner":
+        from datetime import date
+
+        from fieldapp.planner import outcomes, words
+
         context["stores"] = stores.org_stores(db, current_user.org_id)
+        context["outcomes"] = outcomes.for_home(db, current_user.org_id, date.fromisoformat(today_local()))
+        context["pw"] = words
     else:
         context["stores"] = stores.org_stores(db, current_user.org_id)
         context["checklists"] = checklist_store.latest_checklists(db)

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from checklists import Checklist, load_library
 from fieldapp.audit import photo_files
 from fieldapp.audit import workflow as visit_service
+from fieldapp.planner.demo_adoption import adopted_staffing, demo_scenario, seed_adoption
 from fieldapp.storage import checklist_store, journey, photos, stores, users, visits
 
 KST = timezone(timedelta(hours=9))
@@ -54,6 +55,8 @@ USERS = (
 )
 
 DOUGHNUT = "doughnut-mystery-shop"
+# The planner's adopted change in the demo: one more person at Hongdae's counter at lunch, 14 days ago.
+ADOPTED_STORE, ADOPTED_DAYS_AGO = "HD02", 14
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -85,10 +88,14 @@ def seed(db, photo_dir: Path, *, days: int = 60, today: date | None = None) -> d
             day = today - timedelta(days=day_offset - rng.randint(0, 2))
             covert = rng.random() < 0.75
             auditor = "shopper" if covert or code != "GN01" else "staff"
+            staffing = STAFFING[code]
+            if code == ADOPTED_STORE and day >= today - timedelta(days=ADOPTED_DAYS_AGO):
+                staffing = adopted_staffing(staffing)  # the adopted change runs from then on
             _make_visit(db, rng, photo_dir, checklist, row_ids[DOUGHNUT], store_ids[code],
                         user_ids[auditor], user_ids["reviewer"], day, quality,
-                        (traffic, STAFFING[code]), covert, final=_final_status(day_offset))
+                        (traffic, staffing), covert, final=_final_status(day_offset))
             made += 1
+    made += _seed_adopted_change(db, photo_dir, checklist, row_ids[DOUGHNUT], store_ids, user_ids, org_id, today)
     _make_assignments(db, rng, row_ids, store_ids, user_ids, today)
     _make_actions(db, store_ids, user_ids, today)
     _demo_mail_addresses(db, user_ids)
@@ -103,9 +110,31 @@ def _final_status(day_offset: int) -> str:
     return "released"
 
 
+def _seed_adopted_change(db, photo_dir, checklist, row_id, store_ids, user_ids, org_id, today) -> int:
+    """A planner's adopted what-if (one more person at lunch at Hongdae) with its prediction, and
+    lunch-hour audits there before and after the date, so the planner's home has an answer."""
+    traffic = next(t for code, _n, _r, _q, t, _k in STORES if code == ADOPTED_STORE)
+    quality = next(q for code, _n, _r, q, _t, _k in STORES if code == ADOPTED_STORE)
+    start = today - timedelta(days=ADOPTED_DAYS_AGO)
+    scenario = demo_scenario([r * traffic for r in TRAFFIC_PROFILE], STAFFING[ADOPTED_STORE], OPEN_HOUR,
+                             SERVICE_MEAN_MIN, SERVICE_SD_MIN)
+    seed_adoption(db, org_id=org_id, user_id=user_ids["planner"], store_id=store_ids[ADOPTED_STORE],
+                  from_day=start.isoformat(), scenario=scenario, open_hour=OPEN_HOUR)
+    follow = random.Random(18)
+    made = 0
+    for i in range(16):
+        for day, staffing in ((start - timedelta(days=1 + i * 13 // 15), STAFFING[ADOPTED_STORE]),
+                              (start + timedelta(days=i * 13 // 15), adopted_staffing(STAFFING[ADOPTED_STORE]))):
+            _make_visit(db, follow, photo_dir, checklist, row_id, store_ids[ADOPTED_STORE], user_ids["shopper"],
+                        user_ids["reviewer"], day, quality, (traffic, staffing), True,
+                        final=_final_status((today - day).days), hour=follow.choice((11, 12, 13)))
+            made += 1
+    return made
+
+
 def _make_visit(db, rng, photo_dir, checklist: Checklist, row_id, store_id, auditor_id,
-                reviewer_id, day, quality, load, covert, final) -> int:
-    hour = rng.choice((9, 11, 12, 13, 15, 17, 18, 19))
+                reviewer_id, day, quality, load, covert, final, hour=None) -> int:
+    hour = hour or rng.choice((9, 11, 12, 13, 15, 17, 18, 19))
     start = datetime.combine(day, time(hour, rng.randint(0, 59)), KST)
     visit_id = visits.create_visit(db, checklist_row_id=row_id, store_id=store_id,
                                    auditor_id=auditor_id, covert=covert,

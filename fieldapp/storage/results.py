@@ -85,7 +85,7 @@ class Scope:
             params.append(as_list(self.row_ids))
         return sql, params
 
-    def of_checklist(self, db, checklist_id: str | None) -> "Scope":
+    def of_checklist(self, db, checklist_id: str | None) -> Scope:
         ids = tuple(r["id"] for r in db.query("SELECT id FROM checklists WHERE checklist_id = ?",
                                               [checklist_id]))
         return Scope(self.store_ids, self.lo, self.hi, ids)

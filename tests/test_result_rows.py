@@ -1,0 +1,219 @@
+"""Result rows: written with the frozen score, equal to what the scorer computes,
+backfilled by migration 0008; dashboard exports stream them with flat memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checklists import item_results, load_library, score_visit
+from checklists.scoring import score_results
+from fieldapp.audit import workflow
+from fieldapp.storage import checklist_store, photos, results, stores, users, visits
+from fieldapp.storage.db import connect, migrate
+from tests.checklists.test_checklists_properties import visits as random_visits
+from tests.conftest import make_app
+from tests.test_reports import login
+
+LIBRARY = load_library()
+CHECKLISTS = ("doughnut-mystery-shop", "aritaum-store-experience")  # the second has skip logic
+
+
+def assert_rows_equal_scorer(db, visit_id: int, checklist, answers) -> None:
+    """The stored rows are the scorer's stages, touchpoints and items, and add up to its score."""
+    expected = score_visit(checklist, answers)
+    rows = results.rows_of_visit(db, visit_id)
+    assert rows["stages"] == expected.stages
+    assert rows["touchpoints"] == expected.touchpoints
+    assert {k for k, r in rows["items"].items() if r["failed"]} == set(expected.failed_items)
+    per_item = {r.key: r for r in item_results(checklist, answers)}
+    assert set(rows["items"]) == set(per_item)
+    for key, row in rows["items"].items():
+        assert row["score"] == per_item[key].score
+        assert row["value"] == results.numeric(per_item[key].value)
+    rebuilt = score_results(checklist, [per_item[k] for k in rows["items"]])
+    assert (rebuilt.score, rebuilt.passed, rebuilt.critical_failures) == \
+        (expected.score, expected.passed, expected.critical_failures)
+
+
+# --- the rows equal the scorer ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chain_db(tmp_path_factory):
+    """A migrated database with one store, one auditor and the library checklists."""
+    path = str(tmp_path_factory.mktemp("rows") / "cem.sqlite3")
+    migrate(path)
+    db = connect(path)
+    org = stores.create_organisation(db, "org")
+    store = stores.create_store(db, org_id=org, code="S1", name="S1", region="R", chain="C")
+    auditor = users.create_user(db, org_id=org, username="a", password="password-1", role="auditor",
+                                store_ids=(store,))
+    row_ids = {cid: checklist_store.save_checklist(db, LIBRARY[cid]) for cid in CHECKLISTS}
+    yield db, store, auditor, row_ids
+    db.close()
+
+
+@settings(max_examples=150)
+@given(visit=random_visits())
+def test_rows_round_trip_random_checklists(chain_db, visit):
+    """For random checklists (skip logic included) and answers, the rows SQLite gives
+    back are exactly the scorer's results."""
+    db, store, auditor, row_ids = chain_db
+    checklist, answers = visit
+    visit_id = visits.create_visit(db, checklist_row_id=row_ids[CHECKLISTS[0]], store_id=store,
+                                   auditor_id=auditor, covert=False)
+    result = score_visit(checklist, answers)
+    results.write_visit_results(db, visit_id, stages=result.stages, touchpoints=result.touchpoints,
+                                items=item_results(checklist, answers))
+    assert_rows_equal_scorer(db, visit_id, checklist, answers)
+
+
+def value_for(draw, item):
+    t = item.type
+    if t in ("yes_no", "yes_no_na"):
+        return draw(st.sampled_from(("yes", "no", "na") if t == "yes_no_na" else ("yes", "no")))
+    if t == "rating":
+        return draw(st.integers(1, 5))
+    if t == "number":
+        lo = item.min if item.min is not None else 0.0
+        return draw(st.floats(lo, item.max if item.max is not None else lo + 500, allow_nan=False))
+    if t == "timer":
+        return draw(st.floats(0, 1800, allow_nan=False))
+    if t == "choice":
+        return draw(st.sampled_from(item.choices)).key
+    if t == "multi_choice":
+        return draw(st.lists(st.sampled_from([c.key for c in item.choices]), min_size=1, unique=True))
+    if t == "text":
+        return draw(st.sampled_from(("괜찮았어요", "slow")))
+    return None  # photos are counted from stored photos; notes carry nothing
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(CHECKLISTS), st.data())
+def test_submit_stores_rows_equal_to_the_scorer(chain_db, checklist_id, data):
+    """A random visit submitted through the workflow has rows equal to ``score_visit``."""
+    db, store, auditor, row_ids = chain_db
+    checklist = LIBRARY[checklist_id]
+    visit_id = visits.create_visit(db, checklist_row_id=row_ids[checklist_id], store_id=store,
+                                   auditor_id=auditor, covert=True)
+
+    def answer(item):
+        if item.type == "photo" or item.photo_on_fail:
+            photos.add_photo(db, visit_id=visit_id, item_key=item.key, filename="x.jpg", thumb_filename="t.jpg",
+                             width=1, height=1, size=1, uploaded_by=auditor)
+        value = value_for(data.draw, item)
+        if value is not None:
+            visits.save_answer(db, visit_id=visit_id, item_key=item.key, value=value, user_id=auditor)
+
+    for item in checklist.items():
+        if data.draw(st.integers(0, 3)):  # about one in four left unanswered
+            answer(item)
+    for _ in range(3):  # fill what submit asks for, then submit again
+        try:
+            workflow.submit(db, visit_id, auditor)
+            break
+        except workflow.MissingItems as exc:
+            for missing in exc.missing:
+                answer(checklist.item(missing.item_key))
+    assert visits.get_visit(db, visit_id)["status"] == "submitted"
+    assert_rows_equal_scorer(db, visit_id, checklist, workflow.scoring_answers(db, checklist, visit_id))
+
+
+def test_migration_backfills_the_demo(instance):
+    """On the demo as it was before 0008, the migration fills rows equal to the scorer
+    (and to the rows submit wrote)."""
+    path = str(instance / "cem.sqlite3")
+    db = connect(path)
+    written = {v: results.rows_of_visit(db, v) for (v,) in
+               db.execute("SELECT id FROM visits WHERE score_json IS NOT NULL").fetchall()}
+    assert len(written) > 20
+    with db.atomic():
+        for table in ("visit_stage_results", "visit_touchpoint_results", "visit_item_results"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DROP INDEX visits_released")
+        db.execute("DROP INDEX stage_notes_emotion")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_result_rows'")
+    db.close()
+    assert migrate(path) == ["0008_result_rows"]
+    db = connect(path)
+    for visit_id, rows in written.items():
+        visit = visits.get_visit(db, visit_id)
+        checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
+        answers = workflow.scoring_answers(db, checklist, visit_id)
+        assert_rows_equal_scorer(db, visit_id, checklist, answers)
+        assert results.rows_of_visit(db, visit_id) == rows
+        assert json.loads(visit["score_json"])["stages"] == rows["stages"]
+    db.close()
+
+
+# --- streamed exports -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def big_chain(tmp_path_factory):
+    """20 stores with a year of visits, built by the benchmark's bulk builder."""
+    from benchmarks.scale import build
+
+    folder = tmp_path_factory.mktemp("chain")
+    today = datetime.now(timezone(timedelta(hours=9))).date()
+    built = build(folder, 20, 360, today)
+    return folder, today, built
+
+
+def _peak_and_body(client, url):
+    tracemalloc.start()
+    r = client.get(url, buffered=False)
+    assert r.status_code == 200 and r.is_streamed
+    size, chunks = 0, 0
+    for chunk in r.response:
+        size += len(chunk)
+        chunks += 1
+    r.close()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, size, chunks
+
+
+@pytest.mark.slow
+def test_exports_are_generators_with_flat_memory(big_chain):
+    """Visits CSV and JSON of 120 days and of a year (3x the rows) stream in many
+    chunks; peak memory (Python allocations) does not grow with the rows."""
+    folder, today, _built = big_chain
+    from benchmarks.scale import login as bench_login
+
+    app = make_app(folder)
+    admin = bench_login(app, "admin")
+    for url in ("/dashboard.csv?table=visits&", "/dashboard.json?"):
+        short = f"{url}start={(today - timedelta(days=119)).isoformat()}&end={today.isoformat()}"
+        year = f"{url}start={(today - timedelta(days=359)).isoformat()}&end={today.isoformat()}"
+        _peak_and_body(admin, short)  # first request: caches and imports, not rows
+        peak_short, size_short, _ = _peak_and_body(admin, short)
+        peak_year, size_year, chunks = _peak_and_body(admin, year)
+        assert size_year > 2.5 * size_short and chunks > 4
+        assert peak_year < 1.25 * peak_short, (url, peak_short, peak_year)  # a list of the visits: ~3x
+    rows = list(csv.DictReader(io.StringIO(admin.get(
+        f"/dashboard.csv?table=visits&start={(today - timedelta(days=359)).isoformat()}&end={today.isoformat()}"
+    ).get_data(as_text=True).lstrip("\ufeff"))))
+    data = admin.get(f"/dashboard.json?start={(today - timedelta(days=359)).isoformat()}"
+                     f"&end={today.isoformat()}").get_json()
+    assert len(rows) == len(data["visits"]) == data["visit_count"] > 2000
+    assert [int(r["id"]) for r in rows] == [v["id"] for v in data["visits"]]
+    assert sum(s["visits"] for s in data["stores"]) == data["visit_count"]
+    assert all(len(s["trend"]) == s["visits"] for s in data["stores"])
+
+
+def test_visits_export_holds_every_visit_of_the_period(app, db):
+    """The demo's visits CSV lists every released visit of the period, newest first."""
+    manager, _ = login(app, "manager")
+    data = manager.get("/dashboard.json").get_json()
+    rows = list(csv.DictReader(io.StringIO(manager.get("/dashboard.csv?table=visits").get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    assert len(rows) == data["visit_count"] > 10
+    assert [r["started_at"] for r in rows] == sorted((r["started_at"] for r in rows), reverse=True)
+    assert date.fromisoformat(rows[-1]["started_at"][:10]) >= date.fromisoformat(data["filters"]["start"])
