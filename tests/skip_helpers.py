@@ -65,3 +65,19 @@ def shopper_visit(db, checklist=None, started_at: str | None = None) -> int:
     store = stores.org_stores(db, shopper["org_id"])[0]
     return visits.create_visit(db, checklist_row_id=row_id, store_id=store["id"],
                                auditor_id=shopper["id"], covert=True, started_at=started_at)
+
+
+def skip_xlsx(path, *, broken: bool = False):
+    """The sample checklist as an XLSForm; ``broken``: row 5 (sample_offered) gets weight -1."""
+    import openpyxl
+
+    from checklists.xlsform_write import write_xlsform
+
+    write_xlsform(skip_checklist(), path)
+    if broken:
+        wb = openpyxl.load_workbook(path)
+        ws = wb["survey"]
+        header = [c.value for c in ws[1]]
+        ws.cell(row=5, column=header.index("weight") + 1, value=-1)
+        wb.save(path)
+    return path

@@ -11,8 +11,6 @@ import dataclasses
 import os
 import tempfile
 
-from werkzeug.utils import secure_filename
-
 from checklists import Checklist, ChecklistError, load_checklist
 from fieldapp.storage import audit_log, checklist_store
 
@@ -31,31 +29,35 @@ class UploadRefused(ValueError):
 def read_upload(filename: str, data: bytes, *, skip_unsupported: bool = False) -> Checklist:
     """Load an uploaded checklist file as the loader would load it from disk.
 
-    Errors and import notes name the file as the user called it.
+    Errors and import notes name the file as the user called it (Korean names too).
 
     :raise UploadRefused: wrong kind of file, too large, or the loader's located error.
     """
-    name = secure_filename(os.path.basename(filename or "")) or "checklist.yaml"
-    if not name.lower().endswith(SUFFIXES):
+    name = _shown_name(filename)
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in SUFFIXES:
         raise UploadRefused([f"{name}:1: file: is not a checklist (.yaml, .xlsx or .xls)"],
                             code="suffix")
     if len(data) > MAX_BYTES:
         raise UploadRefused([f"{name}:1: file: is larger than {MAX_BYTES // (1024 * 1024)} MB"],
                             code="too_large")
     with tempfile.TemporaryDirectory(prefix="checklist-upload-") as folder:
-        path = os.path.join(folder, name)
+        path = os.path.join(folder, "upload" + suffix)  # never the user's name on disk
         with open(path, "wb") as fh:
             fh.write(data)
         try:
             checklist = load_checklist(path, skip_unsupported=skip_unsupported)
         except ChecklistError as exc:
-            raise UploadRefused([_unfold(str(exc), folder)]) from None
+            raise UploadRefused([str(exc).replace(path, name)]) from None
     notes = tuple(dataclasses.replace(n, source=name) for n in checklist.import_notes)
     return dataclasses.replace(checklist, source=name, import_notes=notes)
 
 
-def _unfold(line: str, folder: str) -> str:
-    return line.replace(folder + os.sep, "")
+def _shown_name(filename: str | None) -> str:
+    """The file's own name for messages: no folders, no control characters."""
+    base = os.path.basename((filename or "").replace("\\", "/"))
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:120]
+    return base or "checklist.yaml"
 
 
 def upload(db, checklist: Checklist, *, actor_id: int) -> tuple[int, bool]:
