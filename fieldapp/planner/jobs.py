@@ -44,10 +44,27 @@ def run_job(db, job: dict, executor=None, workers: int | None = None) -> dict:
     options = {"workers": workers, "executor": executor, "progress": progress}
     kind = job["kind"]
     if kind == "compare":
-        return compare_scenarios(scenario_from_dict(payload["baseline"], "baseline"),
-                                 scenario_from_dict(payload["whatif"], "what-if"),
-                                 replications=payload.get("replications"), seed=payload.get("seed"),
-                                 **options)
+        from fieldapp.planner.hourly import hourly_pair
+
+        result = compare_scenarios(scenario_from_dict(payload["baseline"], "baseline"),
+                                   scenario_from_dict(payload["whatif"], "what-if"),
+                                   replications=payload.get("replications"), seed=payload.get("seed"),
+                                   **options)
+        result["hourly"] = hourly_pair(payload["baseline"], payload["whatif"],
+                                       int(payload.get("open_time", "08:00")[:2]),
+                                       replications=payload.get("replications") or 10,
+                                       seed=payload.get("seed") or 1, executor=executor)
+        return result
+    if kind == "staff":
+        from simulation.staffing import staff_scenario
+
+        progress(0, 1)
+        result = staff_scenario(scenario_from_dict(payload["baseline"], "baseline"), payload["targets"],
+                                max_servers=payload.get("max_servers", 20),
+                                replications=payload.get("replications", 10), seed=payload.get("seed", 1),
+                                executor=executor)
+        progress(1, 1)
+        return result
     if kind == "run":
         return run_scenario(scenario_from_dict(payload["scenario"], "scenario"),
                             replications=payload.get("replications"), seed=payload.get("seed"), **options)

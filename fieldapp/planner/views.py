@@ -21,7 +21,7 @@ from flask_login import current_user
 
 import simulation
 from fieldapp.auth.capabilities import requires
-from fieldapp.planner import observations, whatif
+from fieldapp.planner import observations, whatif, words
 from fieldapp.planner import report as planner_report
 from fieldapp.storage import audit_log, planning, stores
 from fieldapp.storage.db import get_db
@@ -31,6 +31,12 @@ from simulation import ScenarioError, scenario_from_dict, scenario_to_yaml
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 EXAMPLES = Path(simulation.__file__).parent / "examples"
 COMPARE_REPLICATIONS = 20
+
+
+@bp.context_processor
+def _planner_words() -> dict:
+    """``pw``: the planner's words (changes, verdicts, explanations) in every planner template."""
+    return {"pw": words}
 
 
 @bp.route("/")
@@ -68,8 +74,13 @@ def baseline():
     except ValueError:
         errors["date_from"] = _("Enter dates as YYYY-MM-DD.")
     calibration = None
+    weekday = form.get("weekday", type=int)
+    if weekday is not None and not 0 <= weekday <= 6:
+        errors["weekday"] = _("Choose a day of the week.")
     if not errors:
         data = observations.field_data(db, store_ids, date_from, date_to)
+        data["traffic"] = planning.traffic_for(db, store_ids, date_from, date_to, weekday)
+        data["staffing"] = planning.staffing_for(db, store_ids, weekday)
         try:
             calibration = calibrate(data["timings"], data["traffic"] or None, data["staffing"] or None,
                                     data["ratings"] or None,
@@ -88,6 +99,8 @@ def baseline():
     report["open_time"] = min((r["slot_start"] for r in data["traffic"]), default="08:00")
     report["visits"] = data["visits"]
     report["period"] = [date_from, date_to]
+    report["store_ids"] = store_ids
+    report["weekday"] = weekday
     baseline_yaml = scenario_to_yaml(scenario_from_dict(calibration.scenario, "baseline"))
     with db.atomic():
         scenario_id = planning.save_scenario(db, org_id=current_user.org_id, user_id=current_user.id,
@@ -118,16 +131,25 @@ def from_template():
 @bp.route("/s/<int:scenario_id>")
 @requires("planner.use")
 def workspace(scenario_id: int):
-    db = get_db()
-    row = _scenario_or_404(scenario_id)
+    return render_template("planner/workspace.html", **workspace_context(get_db(), _scenario_or_404(scenario_id)))
+
+
+def workspace_context(db, row: dict) -> dict:
+    """Everything the workspace page shows for a saved what-if."""
+    from fieldapp.planner import experience
+
+    scenario_id = row["id"]
     changes = whatif.changes_from_json(row["changes"])
     preview, error = _whatif_yaml(row, changes)
     fit_job = _latest_job(db, scenario_id, "fitcheck")
-    return render_template("planner/workspace.html", s=row, changes=changes, preview=preview,
-                           yaml_error=error, fit_job=fit_job, rota=_rota(row),
-                           fit_view=planner_report.job_view(fit_job) if fit_job else {},
-                           jobs=[j for j in planning.jobs_of(db, current_user.org_id, limit=50)
-                                 if j["title"].startswith(f"#{scenario_id} ") and j["kind"] != "fitcheck"])
+    return dict(s=row, changes=changes, preview=preview, yaml_error=error, fit_job=fit_job, rota=_rota(row),
+                levers=words.levers_of(row["calibration"]),
+                fit_view=planner_report.job_view(fit_job) if fit_job else {},
+                side_by_side=planner_report.side_by_side(
+                    planning.jobs_of_scenario(db, current_user.org_id, scenario_id, "compare")),
+                factors=experience.learned_factors(db, row),
+                jobs=[j for j in planning.jobs_of(db, current_user.org_id, limit=50)
+                      if j["title"].startswith(f"#{scenario_id} ") and j["kind"] != "fitcheck"])
 
 
 @bp.route("/s/<int:scenario_id>/changes", methods=["POST"])
@@ -136,7 +158,8 @@ def changes(scenario_id: int):
     """Save the what-if form (htmx, on every change) and show the resulting YAML."""
     db = get_db()
     row = _scenario_or_404(scenario_id)
-    parsed = whatif.parse_changes(request.form)
+    parsed = whatif.parse_changes(request.form, words.levers_of(row["calibration"]),
+                                  keep=whatif.changes_from_json(row["changes"]))
     preview, error = (None, None)
     if not parsed.errors:
         preview, error = _whatif_yaml(row, parsed)
@@ -146,7 +169,9 @@ def changes(scenario_id: int):
                            200 if not parsed.errors else 422, s=row, changes=parsed,
                            preview=preview, yaml_error=error,
                            saved=not parsed.errors and not error, rota=_rota(row),
-                           fit_job=None, jobs=[])
+                           levers=words.levers_of(row["calibration"]),
+                           factors=__import__("fieldapp.planner.experience", fromlist=["_"]).learned_factors(db, row),
+                           fit_job=None, jobs=[], side_by_side=None)
 
 
 @bp.route("/s/<int:scenario_id>/<any(baseline, whatif):which>.yaml")
@@ -172,11 +197,14 @@ def compare(scenario_id: int):
     row = _scenario_or_404(scenario_id)
     changes = whatif.changes_from_json(row["changes"])
     baseline = yaml.safe_load(row["baseline_yaml"])
-    spec = whatif.apply_changes(baseline, changes, row["calibration"].get("open_time", "08:00"))
+    open_time = row["calibration"].get("open_time", "08:00")
+    spec = whatif.apply_changes(baseline, changes, open_time)
     job_id = planning.enqueue_job(db, org_id=current_user.org_id, user_id=current_user.id, kind="compare",
                                   title=_job_title(scenario_id, _("Baseline vs what-if")),
                                   payload={"scenario_id": scenario_id, "baseline": baseline, "whatif": spec,
-                                           "changes": changes.as_dict(),
+                                           "changes": changes.as_dict(), "open_time": open_time,
+                                           "rota": {st: {str(h): n for h, n in hours.items()}
+                                                    for st, hours in rota_by_station(row).items()},
                                            "replications": COMPARE_REPLICATIONS, "seed": 1})
     return redirect(url_for("planner.job", job_id=job_id))
 
@@ -213,7 +241,8 @@ def job(job_id: int):
     """The job page; to htmx polling, only the progress/result fragment."""
     row = _job_or_404(job_id)
     response = web_htmx.render("planner/job.html", "planner/_job.html", job=row,
-                               view=planner_report.job_view(row))
+                               view=planner_report.job_view(row),
+                               stores=stores.org_stores(get_db(), current_user.org_id))
     if web_htmx.wants_fragment() and row["status"] not in ("queued", "running"):
         response.status_code = 286  # htmx: stop polling
     return response
@@ -258,6 +287,14 @@ def _scope(value: str, org_stores: dict) -> tuple[list[int], str, int | None]:
         if ids:
             return ids, _("Store type %(type)s (%(n)s stores)", type=value[1:], n=len(ids)), None
     return [], "", None
+
+
+def rota_by_station(row: dict) -> dict[str, dict[int, int]]:
+    """The baseline's servers per clock hour at every station."""
+    baseline = yaml.safe_load(row["baseline_yaml"])
+    open_time = row["calibration"].get("open_time", "08:00")
+    return {st["name"]: dict(whatif.servers_per_hour(baseline, open_time, st["name"]))
+            for st in baseline["stations"]}
 
 
 def _rota(row: dict) -> list[tuple[int, int]]:
@@ -311,3 +348,6 @@ def _enqueue_fit_check(db, scenario_id: int, scenario: dict, waits: list, starts
                          title=_job_title(scenario_id, _("Fit check")),
                          payload={"scenario": scenario, "observed_waits_min": waits,
                                   "observed_at_min": starts, "replications": 10, "seed": 1})
+
+
+from fieldapp.planner import decide  # noqa: E402,F401  (its routes join this blueprint)

@@ -29,19 +29,31 @@ class Changes:
     express_service_factor: float = 0.6
     service_factor: float = 1.0     # multiplies every service time at the counter
     servers_by_hour: dict = field(default_factory=dict)  # {"11": 3}: the rota for that clock hour
+    rota_by_station: dict = field(default_factory=dict)  # {"keys": {"11": 2}}: a staffing search's answer
+    learned: dict = field(default_factory=dict)          # {"samples": 0.82}: factors learned from audits
     errors: dict = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return not (self.extra_servers or self.express_share or self.service_factor != 1.0
                     or self.samples or self.show_in_view or self.entertainment or self.wait_info_shown
-                    or self.servers_by_hour)
+                    or self.servers_by_hour or self.rota_by_station or self.learned)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "errors"}
 
 
-def parse_changes(form: dict) -> Changes:
-    """Read the what-if form; bad fields go to ``errors`` by name, the rest is kept."""
+LEVER_FIELDS = {"samples": ("samples",), "show_in_view": ("show_in_view",), "entertainment": ("entertainment",),
+                "wait_info_shown": ("wait_info_shown",),
+                "express": ("express_share", "express_servers", "express_service_factor"),
+                "service": ("service_factor",)}
+
+
+def parse_changes(form: dict, levers: tuple | None = None, keep: Changes | None = None) -> Changes:
+    """Read the what-if form; bad fields go to ``errors`` by name, the rest is kept.
+
+    Levers the kind of business does not have (``levers``) stay at their defaults; what the
+    form cannot show (``rota_by_station``, ``learned`` unless posted) is kept from ``keep``.
+    """
     changes, errors = Changes(), {}
 
     def number(name, low, high, cast=float):
@@ -80,6 +92,23 @@ def parse_changes(form: dict) -> Changes:
                 changes.servers_by_hour[str(int(name[9:]))] = raw
             else:
                 changes.servers_by_hour[str(int(name[9:]))] = int(raw)
+    if keep is not None:
+        changes.rota_by_station = dict(keep.rota_by_station)
+        changes.learned = dict(keep.learned)
+    for key in ("samples", "show_in_view", "entertainment"):
+        if f"learned_{key}" in form:
+            try:
+                changes.learned[key] = round(float(form[f"learned_{key}"]), 3)
+            except ValueError:
+                errors[f"learned_{key}"] = "0.1–2"
+        elif form.get("learned_posted"):
+            changes.learned.pop(key, None)
+    if levers is not None:
+        for lever, names in LEVER_FIELDS.items():
+            if lever not in levers:
+                for name in names:
+                    setattr(changes, name, getattr(Changes, name))
+                    errors.pop(name, None)
     changes.errors = errors
     return changes
 
@@ -115,6 +144,17 @@ def apply_changes(baseline: dict, changes: Changes, open_time: str = "08:00",
                 shifts = set_servers(shifts, start, start + 60, int(servers))
         target["shifts"] = shifts
         target.pop("servers", None)
+    for name, by_hour in sorted(changes.rota_by_station.items()):
+        station = next((s for s in spec["stations"] if s["name"] == name), None)
+        if station is None:
+            raise ValueError(f"the baseline has no station {name!r}")
+        shifts = _shifts_of(station, spec["horizon_min"])
+        for hour, servers in sorted(by_hour.items(), key=lambda kv: int(kv[0])):
+            start = int(hour) * 60 - _minutes_of(open_time)
+            if 0 <= start < spec["horizon_min"]:
+                shifts = set_servers(shifts, start, start + 60, int(servers))
+        station["shifts"] = shifts
+        station.pop("servers", None)
     if changes.service_factor != 1.0:
         target["service_min"] = scale_distribution(target["service_min"], changes.service_factor)
     if changes.extra_servers:
@@ -132,6 +172,9 @@ def apply_changes(baseline: dict, changes: Changes, open_time: str = "08:00",
         experience.pop("occupied")
     if changes.wait_info_shown:
         experience["wait_info_shown"] = True
+    if changes.learned:
+        experience.setdefault("multipliers", {}).update(
+            {key: float(value) for key, value in changes.learned.items() if key in OCCUPIED_FLAGS})
     if changes.express_share > 0:
         _add_express_lane(spec, target, changes)
     return spec

@@ -63,9 +63,25 @@ def rota_of(db, store_id: int) -> list[dict]:
                          "ORDER BY station, weekday, hour", [store_id]))
 
 
-def save_traffic(db, rows: list[dict]) -> dict:
+def traffic_days(db, store_id: int) -> dict:
+    """How many days of door counts a store has, and the first and last."""
+    row = db.execute("SELECT count(DISTINCT day), min(day), max(day) FROM traffic_counts WHERE store_id = ?",
+                     [store_id]).fetchone()
+    return {"days": row[0], "first": row[1], "last": row[2]}
+
+
+def answers_for(db, visit_ids: list[int], item_keys: list[str]) -> dict[tuple[int, str], object]:
+    """Answers of these items in these visits, decoded."""
+    if not visit_ids or not item_keys:
+        return {}
+    return {(r["visit_id"], r["item_key"]): json.loads(r["value_json"]) if r["value_json"] else None
+            for r in db.query(f"SELECT visit_id, item_key, value_json FROM answers WHERE visit_id {IN_LIST} "
+                              f"AND item_key {IN_LIST}", [as_list(visit_ids), as_list(item_keys)])}
+
+
+def save_traffic(db, rows: list[dict], dry_run: bool = False) -> dict:
     """Upsert door counts ``{store_id, day, slot_start, count}``; return how many were new, changed
-    and already so. Joins the caller's transaction."""
+    and already so (``dry_run``: only count). Joins the caller's transaction."""
     tally = {"new": 0, "changed": 0, "same": 0}
     for r in rows:
         old = db.execute("SELECT count FROM traffic_counts WHERE store_id = ? AND day = ? AND slot_start = ?",
@@ -74,13 +90,15 @@ def save_traffic(db, rows: list[dict]) -> dict:
             tally["same"] += 1
             continue
         tally["new" if old is None else "changed"] += 1
+        if dry_run:
+            continue
         db.execute("INSERT INTO traffic_counts (store_id, day, slot_start, count) VALUES (?, ?, ?, ?) "
                    "ON CONFLICT (store_id, day, slot_start) DO UPDATE SET count = excluded.count",
                    [r["store_id"], r["day"], r["slot_start"], r["count"]])
     return tally
 
 
-def save_rota(db, rows: list[dict]) -> dict:
+def save_rota(db, rows: list[dict], dry_run: bool = False) -> dict:
     """Upsert rota rows ``{store_id, weekday, station, hour, servers}``; tally as ``save_traffic``."""
     tally = {"new": 0, "changed": 0, "same": 0}
     for r in rows:
@@ -91,6 +109,8 @@ def save_rota(db, rows: list[dict]) -> dict:
             tally["same"] += 1
             continue
         tally["new" if old is None else "changed"] += 1
+        if dry_run:
+            continue
         db.execute("INSERT INTO rota (store_id, weekday, station, hour, servers) VALUES (?, ?, ?, ?, ?) "
                    "ON CONFLICT (store_id, weekday, station, hour) DO UPDATE SET servers = excluded.servers",
                    key + [r["servers"]])
