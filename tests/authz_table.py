@@ -44,6 +44,7 @@ ALLOWED = {
     "review.show": {"shopper", "admin", "reviewer", "manager2"},
     "review.comment": {"admin", "reviewer"},
     "review.decide": {"admin", "reviewer"},
+    "review.correct": {"admin", "reviewer"},
     "assignments.index": OFFICE,
     # manager side
     "reports.visit_html": REPORT_READERS,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from checklists import Checklist, item_failed, relevant_keys
 from fieldapp.audit import journey
-from fieldapp.storage import checklist_store, photos, visits
+from fieldapp.storage import checklist_store, corrections, photos, visits
 from fieldapp.storage import journey as journey_store
 
 
@@ -54,6 +54,7 @@ class VisitView:
     score: dict
     events: list
     clock: journey.Clock | None = None
+    corrections: dict = field(default_factory=dict)  # item key -> reviewers' corrections, oldest first
 
     @property
     def failed_items(self) -> list[ItemView]:
@@ -112,4 +113,7 @@ def build(db, visit: dict) -> VisitView:
         stages.append(StageView(stage, index, stage_scores.get(stage.key), note.get("emotion"),
                                 note.get("note", ""), tps))
     clock = journey.build_clock(checklist, journey_store.marks_of(db, visit["id"]))
-    return VisitView(visit, checklist, stages, score, visits.events_of(db, visit["id"]), clock)
+    fixed: dict[str, list] = {}
+    for c in corrections.corrections_of(db, visit["id"]):
+        fixed.setdefault(c["item_key"], []).append(c)
+    return VisitView(visit, checklist, stages, score, visits.events_of(db, visit["id"]), clock, fixed)

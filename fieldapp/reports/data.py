@@ -73,7 +73,7 @@ class VisitReport:
 def visit_report(db, visit: dict) -> VisitReport:
     """Everything the visit report shows, from the stored visit."""
     view = visit_view.build(db, visit)
-    all_comments = comments.comments_of(db, visit["id"])
+    all_comments = comments.comments_of(db, visit["id"], audience="store")  # internal ones stay off it
     by_item: dict[str, list] = defaultdict(list)
     general = []
     for c in all_comments:

@@ -26,11 +26,17 @@ def show(visit_id: int):
     return _page(db, row)
 
 
-def _page(db, row, error=None, status=200, typed=""):
+def _page(db, row, error=None, status=200, typed="", correction=None, error_at=None):
+    """The review page; ``error_at`` names the form an error belongs next to."""
+    from fieldapp.review import proof
+
     view = visit_view.build(db, row)
+    can_review = capabilities.can_review(db, current_user.row, row)
     return render_template("review/show.html", v=view, comments=comments.comments_of(db, row["id"]),
-                           can_review=capabilities.can_review(db, current_user.row, row),
-                           error=error, typed=typed), status
+                           can_review=can_review, proof=proof.proof_of(db, view),
+                           can_correct=can_review and row["status"] in ("submitted", "reviewed"),
+                           correction=correction or {}, error=error, error_at=error_at,
+                           typed=typed), status
 
 
 @bp.route("/review/<int:visit_id>/comment", methods=["POST"])
@@ -40,10 +46,12 @@ def comment(visit_id: int):
     row = capabilities.visit_or_404(db, visit_id, current_user.row)
     body = (request.form.get("body") or "").strip()
     if not body:
-        return _page(db, row, error=_("Write a comment first."), status=422)
+        return _page(db, row, error=_("Write a comment first."), status=422, error_at="comment")
+    audience = request.form.get("audience")
     with db.atomic():
         comments.add_comment(db, visit_id=visit_id, author_id=current_user.id, body=body[:4000],
-                             item_key=request.form.get("item_key") or None)
+                             item_key=request.form.get("item_key") or None,
+                             audience=audience if audience in comments.AUDIENCES else "internal")
         audit_log.record(db, actor_id=current_user.id, action="comment", object_type="visit",
                          object_id=visit_id)
     return redirect(url_for("review.show", visit_id=visit_id))
@@ -69,7 +77,8 @@ def decide(visit_id: int):
                 flash(_("%(n)s corrective action(s) verified by this visit.", n=outcome["verified"]))
         elif decision == "return":
             if not note:
-                return _page(db, row, error=_("Say what the auditor should fix."), status=422)
+                return _page(db, row, error=_("Say what the auditor should fix."), status=422,
+                             error_at="decide")
             loop.return_visit(db, visit_id, actor_id=current_user.id, note=note)
             flash(_("Returned to the auditor."))
         else:
@@ -78,3 +87,6 @@ def decide(visit_id: int):
         return _page(db, visits.get_visit(db, visit_id),
                      error=_("This visit cannot be changed in its current state."), status=409)
     return redirect(url_for("home.index"))
+
+
+from fieldapp.review import qc  # noqa: E402,F401  (its routes join this blueprint)

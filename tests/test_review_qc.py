@@ -1,0 +1,82 @@
+"""Reviewer quality control: a correction keeps old and new value, who and why, and
+shows in the visit report and the audit log; comments are internal or for the store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.audit_helpers import doughnut
+from tests.test_review import submitted  # noqa: F401  (fixture: a submitted visit)
+
+
+@pytest.fixture
+def reviewer(app):
+    from tests.conftest import Auth
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login("reviewer")
+    return client, auth
+
+
+def yes_no_item():
+    return next(i for i in doughnut().items() if i.type == "yes_no")
+
+
+def test_correction_shows_in_the_visit_report_and_the_audit_log(app, submitted, reviewer, db):  # noqa: F811
+    client, auth = reviewer
+    item = yes_no_item()
+    before = next(db.query("SELECT score FROM visits WHERE id = ?", [submitted]))["score"]
+    r = client.post(f"/review/{submitted}/items/{item.key}/correct",
+                    data={"value": "no", "reason": "영수증 사진과 다릅니다", "csrf_token": auth.token()})
+    assert r.status_code == 302
+    row = next(db.query("SELECT * FROM answer_corrections WHERE visit_id = ?", [submitted]))
+    assert (json.loads(row["old_json"]), json.loads(row["new_json"]), row["reason"]) == \
+        ("yes", "no", "영수증 사진과 다릅니다")
+    stored = next(db.query("SELECT value_json FROM answers WHERE visit_id = ? AND item_key = ?",
+                           [submitted, item.key]))["value_json"]
+    assert json.loads(stored) == "no"
+    assert next(db.query("SELECT score FROM visits WHERE id = ?", [submitted]))["score"] < before
+    log = next(db.query("SELECT a.detail, u.username FROM audit_log a JOIN users u ON u.id = a.actor_id "
+                        "WHERE a.action = 'correct_answer' AND a.object_id = ?", [submitted]))
+    assert log["username"] == "reviewer" and item.key in log["detail"] and "영수증" in log["detail"]
+    report = client.get(f"/reports/visits/{submitted}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Corrected by" in report and "영수증 사진과 다릅니다" in report and "<del>yes</del>" in report
+    from tests.conftest import Auth
+    admin = app.test_client()
+    Auth(admin).login("admin")
+    log_page = admin.get("/admin/audit-log", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "영수증 사진과 다릅니다" in log_page
+
+
+def test_correction_needs_a_reason_and_a_valid_value(app, submitted, reviewer, db):  # noqa: F811
+    client, auth = reviewer
+    item = yes_no_item()
+    r = client.post(f"/review/{submitted}/items/{item.key}/correct",
+                    data={"value": "maybe", "reason": "", "csrf_token": auth.token()})
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert html.count('class="field-error"') >= 2 and "correct-answer\" open" in html
+    assert db.execute("SELECT count(*) FROM answer_corrections").fetchone()[0] == 0
+
+
+def test_internal_comments_stay_off_the_store_report(app, submitted, reviewer, db):  # noqa: F811
+    client, auth = reviewer
+    for body, audience in (("내부 메모: 사진 재확인", "internal"), ("매장에 전달: 진열 정리", "store")):
+        client.post(f"/review/{submitted}/comment", data={"body": body, "audience": audience,
+                                                          "csrf_token": auth.token()})
+    page = client.get(f"/review/{submitted}").get_data(as_text=True)
+    assert "내부 메모" in page and "매장에 전달" in page
+    report = client.get(f"/reports/visits/{submitted}").get_data(as_text=True)
+    assert "매장에 전달" in report and "내부 메모" not in report
+
+
+def test_return_note_error_is_next_to_the_decision_form(app, submitted, reviewer):  # noqa: F811
+    client, auth = reviewer
+    r = client.post(f"/review/{submitted}/decide", data={"decision": "return", "comment": "",
+                                                         "csrf_token": auth.token()})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    form = html[html.index('class="card decide"'):]
+    assert 'class="field-error"' in form[:form.index("</form>")]
