@@ -56,6 +56,7 @@ db: setup
 benchmarks: setup
 	$(PY) benchmarks/sim_vs_ciw.py
 	$(PY) benchmarks/report_pdf.py
+	$(PY) benchmarks/scale.py --stores 600 --days 365
 
 clean:
 	rm -rf $(VENV) *.egg-info tests/artifacts

@@ -48,6 +48,7 @@ REGIONS = ("서울 Seoul", "부산 Busan", "인천 Incheon", "대구 Daegu", "�
            "울산 Ulsan", "경기 Gyeonggi", "강원 Gangwon", "충청 Chungcheong", "전라 Jeolla", "경상 Gyeongsang")
 PASSWORD = "bench-password-1"
 STORES_PER_AUDITOR = 10
+POOL = 4000  # distinct scored visits the chain's visits are drawn from
 
 
 def iso(moment: datetime) -> str:
@@ -89,9 +90,10 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
                                "mystery_shopper, active, created_at) VALUES (?, ?, ?, ?, 'auditor', ?, 1, ?)",
                                [org_id, f"shopper{n}", f"쇼퍼 {n}", pw_hash, int(n % 20 == 0), iso(datetime.now(KST))])
             auditors.append(cur.lastrowid)
+        pool = template_pool(rng, checklist, POOL)
         visit_id = 0
         for s in store_rows:
-            quality = rng.uniform(0.55, 0.97)
+            quality = rng.uniform(0.0, 1.0)  # where in the pool (sorted by quality) this store draws
             batch = _Batch()
             for offset in range(days, 0, -3):
                 visit_id += 1
@@ -100,8 +102,9 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
                                  rng.randint(0, 59), tzinfo=KST)
                 status = "released" if offset > 3 else "submitted"
                 auditor = auditors[(s[0] - 1) // STORES_PER_AUDITOR]
-                batch.visit(rng, checklist, row_id, visit_id, s[0], auditor, ids["reviewer"], start, status,
-                            quality)
+                at = min(len(pool) - 1, max(0, int(rng.gauss(quality, 0.08) * len(pool))))
+                batch.visit(pool[at], row_id, visit_id, s[0], auditor, ids["reviewer"], start, status,
+                            covert=rng.random() < 0.75)
             batch.flush(conn)
             counts["visits"] += batch.n_visits
             counts["answers"] += batch.n_answers
@@ -116,13 +119,66 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
                              [vid, s[0], key, "점장", due.isoformat(), ids["manager"], iso(datetime.now(KST))])
         draft = _Batch()
         visit_id += 1
-        draft.visit(rng, checklist, row_id, visit_id, region_ids[0], ids["auditor"], None,
-                    datetime.now(KST), "draft", 0.8)
+        draft.visit(make_template(rng, checklist, 0.8, scored=False), row_id, visit_id, region_ids[0],
+                    ids["auditor"], None, datetime.now(KST), "draft", covert=False)
         draft.flush(conn)
     conn.execute("ANALYZE")
     db.close()
     return {**counts, "region": region, "draft_visit": visit_id, "checklist": checklist,
             "size_mb": os.path.getsize(path) / 2**20}
+
+
+def template_pool(rng, checklist, size: int) -> list[dict]:
+    """Scored visits of every quality, best last: visits draw from these, so a
+    year of visits costs ``size`` scorings, not one per visit."""
+    pool = [make_template(rng, checklist, rng.uniform(0.45, 0.98)) for _ in range(size)]
+    pool.sort(key=lambda t: t["score"] or 0)
+    return pool
+
+
+def make_template(rng, checklist, quality: float, scored: bool = True) -> dict:
+    """One visit's answers (with seconds from the start), stopwatch marks, stage
+    feelings and, scored by the app's scorer, its record and result rows."""
+    answers, rows, timings, clock = {}, [], [], 0
+    for item in checklist.items():
+        if item.type == "photo":
+            continue  # no photo files in a benchmark chain: counted as not taken
+        if item.type == "timer":
+            value = round(rng.gammavariate(2.0, 60.0 * (1.6 - quality)), 1)
+            mark = clock + rng.randint(5, 30)
+            timings += [(item.key, "start", mark), (item.key, "stop", mark + int(value))]
+        else:
+            value = demo._answer(rng, item, quality)
+        if value is None:
+            continue
+        clock += rng.randint(20, 90)
+        answers[item.key] = value
+        rows.append((item.key, json.dumps(value, ensure_ascii=False), clock))
+    notes = [(stage.key, demo._clamp(round(1 + 4 * quality + rng.gauss(0, 0.7)), 1, 5)) for stage in checklist.stages]
+    out = {"answers": rows, "timings": timings, "notes": notes, "seconds": clock + 120, "score": None}
+    if scored:
+        items = item_results(checklist, answers)
+        result = score_results(checklist, items)
+        record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(result).items()}
+        assert record == _jsonable(result)
+        out.update(score=result.score, passed=int(result.passed), record=json.dumps(record, ensure_ascii=False),
+                   rows=results.result_rows(0, stages=result.stages, touchpoints=result.touchpoints, items=items))
+    return out
+
+
+class _Clock:
+    """ISO stamps for seconds after a visit's start, without a datetime per stamp."""
+
+    def __init__(self, start: datetime):
+        self.start = start.astimezone(UTC)
+        self.day = self.start.strftime("%Y-%m-%dT")
+        self.base = self.start.hour * 3600 + self.start.minute * 60 + self.start.second
+
+    def __call__(self, seconds: int) -> str:
+        t = self.base + int(seconds)
+        if t >= 86400:
+            return iso(self.start + timedelta(seconds=seconds))
+        return f"{self.day}{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}+00:00"
 
 
 class _Batch:
@@ -132,54 +188,33 @@ class _Batch:
         self.rows = {k: [] for k in ("visits", "events", "answers", "notes", "timings", "stages", "tps", "items")}
         self.n_visits = self.n_answers = self.n_items = 0
 
-    def visit(self, rng, checklist, row_id, visit_id, store_id, auditor_id, reviewer_id, start, status, quality):
-        answers, clock = {}, start
-        for item in checklist.items():
-            if item.type == "photo":
-                continue  # no photo files in a benchmark chain: counted as not taken
-            if item.type == "timer":
-                value = round(rng.gammavariate(2.0, 60.0 * (1.6 - quality)), 1)
-                mark = clock + timedelta(seconds=rng.randint(5, 30))
-                self.rows["timings"] += [(visit_id, item.key, "", "start", iso(mark), iso(mark)),
-                                         (visit_id, item.key, "", "stop", iso(mark + timedelta(seconds=value)),
-                                          iso(mark))]
-            else:
-                value = demo._answer(rng, item, quality)
-            if value is None:
-                continue
-            clock += timedelta(seconds=rng.randint(20, 90))
-            answers[item.key] = value
-            self.rows["answers"].append((visit_id, item.key, json.dumps(value, ensure_ascii=False), "",
-                                         iso(clock), auditor_id, iso(clock)))
-        for stage in checklist.stages:
-            self.rows["notes"].append((visit_id, stage.key, demo._clamp(round(1 + 4 * quality + rng.gauss(0, 0.7)),
-                                                                      1, 5), "", iso(clock)))
-        done = clock + timedelta(minutes=2)
+    def visit(self, t: dict, row_id, visit_id, store_id, auditor_id, reviewer_id, start, status, covert):
+        at = _Clock(start)
+        r = self.rows
+        r["answers"] += [(visit_id, key, value, "", at(sec), auditor_id, at(sec)) for key, value, sec in t["answers"]]
+        r["timings"] += [(visit_id, key, "", event, at(sec), at(sec)) for key, event, sec in t["timings"]]
+        done = at(t["seconds"])
+        r["notes"] += [(visit_id, key, emotion, "", done) for key, emotion in t["notes"]]
         scored = status != "draft"
         if scored:
-            items = item_results(checklist, answers)
-            result = score_results(checklist, items)
-            stage_rows, tp_rows, item_rows = results.result_rows(
-                visit_id, stages=result.stages, touchpoints=result.touchpoints, items=items)
-            self.rows["stages"] += stage_rows
-            self.rows["tps"] += tp_rows
-            self.rows["items"] += item_rows
-            self.n_items += len(item_rows)
-        released = done + timedelta(hours=20)
-        self.rows["visits"].append((
-            visit_id, row_id, store_id, auditor_id, int(rng.random() < 0.75), status, iso(start),
-            iso(done) if scored else None, iso(released) if status == "released" else None,
-            result.score if scored else None, int(result.passed) if scored else None,
-            json.dumps(_jsonable(result), ensure_ascii=False) if scored else None, iso(start), iso(done)))
-        events = [(None, "draft", auditor_id, start)]
+            stages, tps, items = t["rows"]
+            r["stages"] += [(visit_id, k, v) for _, k, v in stages]
+            r["tps"] += [(visit_id, k, v) for _, k, v in tps]
+            r["items"] += [(visit_id, *rest) for _, *rest in items]
+            self.n_items += len(items)
+        released = at(t["seconds"] + 20 * 3600)
+        r["visits"].append((visit_id, row_id, store_id, auditor_id, int(covert), status, at(0),
+                            done if scored else None, released if status == "released" else None,
+                            t["score"], t.get("passed"), t.get("record"), at(0), done))
+        events = [(None, "draft", auditor_id, at(0))]
         if scored:
             events.append(("draft", "submitted", auditor_id, done))
         if status == "released":
-            events += [("submitted", "reviewed", reviewer_id, released), ("reviewed", "released", reviewer_id,
-                                                                            released)]
-        self.rows["events"] += [(visit_id, actor, a, b, iso(at)) for a, b, actor, at in events]
+            events += [("submitted", "reviewed", reviewer_id, released),
+                       ("reviewed", "released", reviewer_id, released)]
+        r["events"] += [(visit_id, actor, a, b, when) for a, b, actor, when in events]
         self.n_visits += 1
-        self.n_answers += len(answers)
+        self.n_answers += len(t["answers"])
 
     def flush(self, conn):
         r = self.rows
