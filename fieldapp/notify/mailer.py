@@ -33,10 +33,10 @@ def message(row: dict, sender: str) -> EmailMessage:
     msg["From"] = sender
     msg["To"] = row["to_addr"]
     msg["Subject"] = row["subject"]
-    msg["Content-Language"] = row["locale"]
     msg["Message-ID"] = make_msgid(idstring=f"outbox-{row['id']}")
     msg["X-Fieldapp-Outbox-Id"] = str(row["id"])
     msg.set_content(row["body"])
+    msg["Content-Language"] = row["locale"]  # after set_content, which resets Content-* headers
     return msg
 
 
