@@ -8,7 +8,7 @@ from fieldapp import config
 from fieldapp.auth import views as auth
 from fieldapp.home import views as views_home
 from fieldapp.storage import db
-from fieldapp.web import errors, filters, i18n, security
+from fieldapp.web import converters, errors, filters, i18n, security
 from fieldapp.web.extensions import csrf, htmx, login_manager
 
 
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
 
+    converters.init_app(app)  # before the blueprints: ids past 64 bit are 404s
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)

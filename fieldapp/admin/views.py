@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def _filters(args) -> tuple[dict, dict]:
     """The query string as (search arguments, what the form shows); bad values are dropped."""
     shown = {k: (args.get(k) or "").strip()[:80] for k in ("who", "what", "object", "id", "from", "to")}
-    search = {"actor_id": int(shown["who"]) if shown["who"].isdigit() else None,
+    search = {"actor_id": int(shown["who"]) if shown["who"].isascii() and shown["who"].isdigit() else None,
               "action": shown["what"], "object_type": shown["object"], "object_id": shown["id"]}
     days = {}
     for key in ("from", "to"):

@@ -279,7 +279,8 @@ def _scope(value: str, org_stores: dict) -> tuple[list[int], str, int | None]:
 
     :return: (store ids, a name for the baseline, the one store's id or None)
     """
-    if value.startswith("s") and value[1:].isdigit() and int(value[1:]) in org_stores:
+    if value.startswith("s") and value[1:].isascii() and value[1:].isdigit() \
+            and int(value[1:]) in org_stores:
         store = org_stores[int(value[1:])]
         return [store["id"]], store["name"], store["id"]
     if value.startswith("t"):

@@ -83,11 +83,11 @@ def parse_changes(form: dict, levers: tuple | None = None, keep: Changes | None 
     for flag in OCCUPIED_FLAGS + ("wait_info_shown",):
         setattr(changes, flag, str(form.get(flag, "")).lower() in ("1", "on", "true", "yes"))
     for name in form:
-        if name.startswith("servers_h") and name[9:].isdigit() and 0 <= int(name[9:]) <= 23:
+        if name.startswith("servers_h") and _ascii_digits(name[9:]) and 0 <= int(name[9:]) <= 23:
             raw = str(form.get(name)).strip()
             if raw == "":
                 continue  # keep the baseline's rota for that hour
-            if not raw.isdigit() or int(raw) > 20:
+            if not _ascii_digits(raw) or int(raw) > 20:
                 errors[name] = "0–20"
                 changes.servers_by_hour[str(int(name[9:]))] = raw
             else:
@@ -111,6 +111,11 @@ def parse_changes(form: dict, levers: tuple | None = None, keep: Changes | None 
                     errors.pop(name, None)
     changes.errors = errors
     return changes
+
+
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: ``str.isdigit`` also says yes to "²" or "①", which ``int`` then refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def servers_per_hour(baseline: dict, open_time: str = "08:00", station: str | None = None) -> list[tuple[int, int]]:

@@ -48,7 +48,9 @@ def _rota_runs(by_hour: dict, base: dict) -> list[tuple[int, int, int, int | Non
     """(first hour, end hour, servers, baseline servers) for runs of equal consecutive settings."""
     runs = []
     for hour in sorted(int(h) for h in by_hour):
-        n, was = int(by_hour[str(hour)]), base.get(hour)
+        if not isinstance(by_hour[str(hour)], int):
+            continue  # a refused value kept to show next to its field, not a setting
+        n, was = by_hour[str(hour)], base.get(hour)
         if runs and runs[-1][1] == hour and runs[-1][2] == n and runs[-1][3] == was:
             runs[-1] = (runs[-1][0], hour + 1, n, was)
         else:

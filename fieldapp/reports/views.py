@@ -138,6 +138,9 @@ def resolve_scope(db, user: dict, store_id: str | None, region: str | None) -> S
     return Scope(visible, _("All my stores") if user["role"] == "manager" else _("All stores"), {})
 
 
+EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2099, 12, 31)  # what a filter may ask for
+
+
 def parse_period(args, default_days: int = 30) -> tuple[date, date]:
     """``start``/``end`` query dates (local), defaulting to the last ``default_days`` days.
 
@@ -147,8 +150,11 @@ def parse_period(args, default_days: int = 30) -> tuple[date, date]:
         end = date.fromisoformat(args.get("end") or today_local())
         start = date.fromisoformat(args.get("start")) if args.get("start") else \
             end - timedelta(days=default_days - 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         abort(400, _("Dates must look like 2026-01-31."))
+    if not (EARLIEST_DAY <= start and end <= LATEST_DAY):  # year 1 or 9999 would overflow later
+        abort(400, _("Choose dates between %(first)s and %(last)s.", first=EARLIEST_DAY.isoformat(),
+                     last=LATEST_DAY.isoformat()))
     if start > end:
         abort(400, _("The start date is after the end date."))
     if (end - start).days >= MAX_PERIOD_DAYS:

@@ -13,7 +13,7 @@ import logging
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from fieldapp.web.htmx import wants_fragment
 
@@ -39,7 +39,7 @@ def message_for(exc: HTTPException) -> str:
         return exc.description
     label = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return str(label) % {"mb": round(limit / 1_000_000)} if code == 413 else str(label)
+    return str(label) % {"mb": limit // 1_048_576} if code == 413 else str(label)  # 12 MiB says 12
 
 
 def error_response(exc: HTTPException):
@@ -59,12 +59,18 @@ def init_app(app: Flask) -> None:
     def http_error(exc):
         return error_response(exc)
 
+    @app.errorhandler(OverflowError)
+    def out_of_range(_exc):
+        """A number past 64 bit or a date past year 9999 in a query or form: the sender's
+        mistake (400 with a message), whichever route it reached."""
+        return error_response(BadRequest(str(_l("A number or date was out of range."))))
+
     @app.errorhandler(Exception)
     def unexpected(exc):
         """Never a stack trace to the user; the log keeps it."""
         if isinstance(exc, HTTPException):
             return error_response(exc)
         log.exception("unhandled error")
-        if app.propagate_exceptions:  # tests and debug see the real error
+        if app.testing or app.debug or app.config.get("PROPAGATE_EXCEPTIONS"):  # tests, debug: the real error
             raise exc
         return error_response(InternalServerError())
