@@ -136,7 +136,7 @@ def drivers():
     if data:
         labels = {r["touchpoint"].key: text_of(r["touchpoint"].title) for r in data["rows"]}
         svg = charts.ipa_drivers(data["points"], labels, {
-            "fix": _("Fix first"), "x": _("Importance (% of explained satisfaction)"),
+            "fix": _("Fix first"), "x": _("Importance (share of explained satisfaction)"),
             "y": _("Performance (0-100)"), "derived": _("from customers"), "stated": _("stated in checklist"),
             "title": _("Importance and performance of each touchpoint")})
     names = {r["touchpoint"].key: text_of(r["touchpoint"].title) for r in data["rows"]} if data else {}
