@@ -65,6 +65,7 @@ def load_checklist_text(text: str, source: str = "checklist.yaml") -> Checklist:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
+        _check_depth(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -78,6 +79,28 @@ def load_checklist_text(text: str, source: str = "checklist.yaml") -> Checklist:
                                                       "version, kind, title and stages")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return _Reader(source).checklist(root, digest, text)
+
+
+MAX_DEPTH = 40  # a checklist nests about 8 levels; PyYAML's composer recurses and fails near 1000
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_DEPTH` with its line, before composing.
+
+    The parser walks events without recursion, so this cannot overflow itself;
+    the composer (and the reader below) would stop with a RecursionError instead
+    of a located one-line error.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ChecklistError(source, event.start_mark.line + 1, "yaml",
+                                     f"nested more than {MAX_DEPTH} levels deep", code="too_deep",
+                                     params={"max": MAX_DEPTH})
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _line(node: Node) -> int:
