@@ -152,3 +152,21 @@ def test_cli_imports_a_spreadsheet_and_refuses_a_broken_one_with_its_line(app, d
     assert result.exit_code == 2
     assert f"{bad}:survey:5: weight: must be > 0" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_assignment_with_a_checklist_meant_for_other_store_types_is_refused(client, auth, db):
+    row_id = checklist_store.latest_row_id(db, "doughnut-mystery-shop")
+    checklist_store.set_store_types(db, row_id, ["kiosk-only"])
+    auth.login("reviewer")
+    token = auth.token("/assignments")
+    store_id = db.execute("SELECT id FROM stores ORDER BY id LIMIT 1").fetchone()[0]
+    auditor_id = db.execute("SELECT id FROM users WHERE username = 'shopper'").fetchone()[0]
+    form = {"csrf_token": token, "store_id": store_id, "checklist_row_id": row_id,
+            "auditor_id": auditor_id, "window_start": "2026-06-01", "window_end": "2026-06-02"}
+    before = db.execute("SELECT count(*) FROM assignments").fetchone()[0]
+    response = client.post("/assignments", data=form)
+    assert response.status_code == 422
+    assert 'id="err-checklist_row_id"' in response.get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM assignments").fetchone()[0] == before
+    checklist_store.set_store_types(db, row_id, [])
+    assert client.post("/assignments", data=form).status_code == 302

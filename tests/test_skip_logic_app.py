@@ -120,3 +120,21 @@ def test_dates_and_a_deadline_counted_from_the_visit_start(client, token, db, vi
 def test_a_bad_date_is_refused_next_to_the_field(client, token, visit):
     response = answer(client, token, visit, "seen_on", "31/31/2026")
     assert 'class="field-error"' in response.get_data(as_text=True)
+
+
+def test_a_signature_is_uploaded_like_a_photo_and_reads_as_signed(client, token, db, visit):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 240), "white").save(buf, "PNG")
+    response = client.post(f"/visits/{visit}/items/signed/photos",
+                           data={"photo": (io.BytesIO(buf.getvalue()), "signature.png")},
+                           content_type="multipart/form-data",
+                           headers={"X-CSRFToken": token, "HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'class="thumb"' in item_div(html, "signed") or '<figure class="thumb">' in html
+    assert "data-signature" in html  # the pad stays for another signature
+    assert workflow.current_answers(db, visits.get_visit(db, visit))["signed"] == 1

@@ -60,6 +60,12 @@ def _validate(form, choices, *, covert_allowed: bool) -> tuple[dict, dict]:
         if value not in ids[pool]:
             errors[field] = message
         clean[field] = value
+    if not errors.get("store_id") and not errors.get("checklist_row_id"):
+        store = next(s for s in choices["stores"] if s["id"] == clean["store_id"])
+        row = next(c for c in choices["checklists"] if c["id"] == clean["checklist_row_id"])
+        if not checklist_store.meant_for(row, store["store_type"]):
+            errors["checklist_row_id"] = _("This checklist is not meant for %(type)s stores.",
+                                           type=store["store_type"])
     for field in ("window_start", "window_end"):
         try:
             clean[field] = date.fromisoformat(form.get(field, "")).isoformat()

@@ -67,6 +67,12 @@ def new_internal():
             errors["store_id"] = _("Choose one of your stores.")
         if row_id not in {c["id"] for c in lists}:
             errors["checklist_row_id"] = _("Choose a checklist.")
+        if not errors:  # a checklist aimed at other store types is refused (issue 14)
+            store = next(s for s in my_stores if s["id"] == store_id)
+            if not checklist_store.meant_for(next(c for c in lists if c["id"] == row_id),
+                                             store["store_type"]):
+                errors["checklist_row_id"] = _("This checklist is not meant for %(type)s stores.",
+                                               type=store["store_type"])
         if not errors:
             visit_id = visits.create_visit(db, checklist_row_id=row_id, store_id=store_id,
                                            auditor_id=current_user.id, covert=False)

@@ -143,3 +143,9 @@ def store_types_in_use(db, org_id: int) -> list[str]:
     """The store types an admin can aim a checklist at: those the stores have."""
     return [r["store_type"] for r in db.query(
         "SELECT DISTINCT store_type FROM stores WHERE org_id = ? ORDER BY store_type", [org_id])]
+
+
+def meant_for(row: dict, store_type: str) -> bool:
+    """Whether a stored version is meant for stores of this type (no types: every type)."""
+    types = (row.get("store_types") or "").split()
+    return not types or store_type in types
