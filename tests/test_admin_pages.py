@@ -169,7 +169,8 @@ def test_audit_log_reads_as_words_filters_pages_and_exports(client, auth, db):
     korean = client.get("/admin/audit-log?what=approve", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "approved a visit" not in korean
     csv_text = client.get("/admin/audit-log.csv?what=approve").get_data(as_text=True)
-    assert "2026-01-05T12:00:00+09:00" in csv_text and "score 75.2" in csv_text
+    row = next(line for line in csv_text.splitlines() if line.startswith("2026-01-05T12:00:00+09:00"))
+    assert row.endswith(",score=75.23364486,점수 75.2")  # the stored code, then its words (admin reads Korean)
 
 
 def _assignment(db, *, start: date, end: date) -> int:
