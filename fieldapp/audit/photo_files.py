@@ -2,8 +2,12 @@
 
 Pillow decodes the upload fully (so a truncated file or a polyglot fails
 here), ``exif_transpose`` turns it upright, and saving a fresh JPEG without
-``exif=`` drops every tag, GPS included. WeasyPrint later embeds these JPEGs
-as they are.
+``exif=`` and without ``info`` drops every tag, GPS and JPEG/GIF comments
+included. WeasyPrint later embeds these JPEGs as they are.
+
+WeasyPrint switches Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``
+on when it renders a PDF; the check here turns it off for its own decode and
+puts back what it found, so a truncated upload is refused whatever ran before.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO", "HEIF"}
 MAX_PIXELS = 40_000_000  # a 40 MP phone photo; more is a decompression bomb
@@ -54,6 +58,7 @@ def store_photo(data: bytes, folder: Path, *, max_px: int = 1600, thumb_px: int 
     image = _open_image(data)
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGB")
+    image.info = {}  # no comment, no ICC/XMP text carried into the saved file
     image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
     folder.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_hex(12)
@@ -67,9 +72,25 @@ def store_photo(data: bytes, folder: Path, *, max_px: int = 1600, thumb_px: int 
     return StoredPhoto(name, thumb_name, image.width, image.height, len(buf.getvalue()))
 
 
+def delete_files(photo_dir: Path, *names: str) -> None:
+    """Remove a photo's stored files (a missing file is no error: it is gone either way)."""
+    for name in names:
+        if name:
+            (Path(photo_dir) / name).unlink(missing_ok=True)
+
+
 def _open_image(data: bytes) -> Image.Image:
     if not data:
         raise PhotoError("empty")
+    truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # strict here, whatever WeasyPrint set
+    try:
+        return _decode(data)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+
+
+def _decode(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

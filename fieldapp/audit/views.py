@@ -167,7 +167,9 @@ def upload_photo(visit_id: int, item_key: str):
     if not files:
         return _item_fragment(db, row, item.key, photo_error=_("Choose a photo first."))
     folder = Path(current_app.config["PHOTO_DIR"]) / str(visit_id)
-    for upload in files:
+    client_id = request.form.get("client_id") or None
+    taken_at, _flag = phone_time(request.form.get("taken_at", ""), row["started_at"])
+    for number, upload in enumerate(files):
         try:
             stored = photo_files.store_photo(upload.read(), folder,
                                              max_px=current_app.config["PHOTO_MAX_PX"],
@@ -178,8 +180,9 @@ def upload_photo(visit_id: int, item_key: str):
                          filename=f"{visit_id}/{stored.filename}",
                          thumb_filename=f"{visit_id}/{stored.thumb_filename}",
                          width=stored.width, height=stored.height, size=stored.size,
-                         uploaded_by=current_user.id,
-                         client_id=request.form.get("client_id") or None)
+                         uploaded_by=current_user.id, taken_at=taken_at,
+                         # one id per file: several photos picked at once are all kept
+                         client_id=f"{client_id}:{number}" if client_id and number else client_id)
     return _item_fragment(db, row, item.key, saved=True)
 
 
@@ -194,6 +197,7 @@ def delete_photo(visit_id: int, photo_id: int):
     if not capabilities.can_edit(current_user.row, row):
         abort(409, _("This visit is submitted; its answers are frozen."))
     photos.delete_photo(db, photo_id)
+    photo_files.delete_files(current_app.config["PHOTO_DIR"], photo["filename"], photo["thumb_filename"])
     return _item_fragment(db, row, photo["item_key"], saved=True)
 
 

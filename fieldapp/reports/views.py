@@ -47,7 +47,7 @@ def visit_pdf(visit_id: int):
     """The visit report as a PDF download."""
     db = get_db()
     report = report_data.visit_report(db, capabilities.visit_or_404(db, visit_id, current_user.row))
-    pdf = render_visit_pdf(report)
+    pdf = render_visit_pdf(report, full_photos=request.args.get("photos") == "full")
     with db.atomic():
         audit_log.record(db, actor_id=current_user.id, action="export_pdf", object_type="visit",
                          object_id=visit_id)
@@ -55,17 +55,19 @@ def visit_pdf(visit_id: int):
     return _pdf_response(pdf, f"visit-{visit_id}-{visit['store_code']}-{visit['started_at'][:10]}.pdf")
 
 
-def render_visit_html(report: report_data.VisitReport) -> str:
-    """The standalone print HTML of a visit report (what the PDF is made from)."""
-    return render_template("reports/visit_print.html", **visit_context(report, pdf=True))
+def render_visit_html(report: report_data.VisitReport, full_photos: bool = False) -> str:
+    """The standalone print HTML of a visit report (what the PDF is made from);
+    ``full_photos`` adds every photo at full page width after the items."""
+    return render_template("reports/visit_print.html", **visit_context(report, pdf=True),
+                           full_photos=full_photos)
 
 
-def render_visit_pdf(report: report_data.VisitReport) -> bytes:
+def render_visit_pdf(report: report_data.VisitReport, full_photos: bool = False) -> bytes:
     from fieldapp.reports import pdf as report_pdf
 
     fetcher = report_pdf.SafeFetcher(current_app.static_folder, current_app.config["PHOTO_DIR"],
                                      report.photos)
-    return report_pdf.render_pdf(render_visit_html(report), fetcher)
+    return report_pdf.render_pdf(render_visit_html(report, full_photos), fetcher)
 
 
 def visit_context(report: report_data.VisitReport, *, pdf: bool) -> dict:

@@ -7,7 +7,8 @@ from fieldapp.storage import now
 
 def add_photo(db, *, visit_id: int | None, item_key: str | None, filename: str,
               thumb_filename: str, width: int, height: int, size: int,
-              uploaded_by: int | None, client_id: str | None = None) -> int | None:
+              uploaded_by: int | None, client_id: str | None = None,
+              taken_at: str | None = None) -> int | None:
     """Record a stored photo; a replayed client id returns None and adds nothing."""
     with db.atomic():
         if client_id and list(db.query("SELECT 1 FROM photos WHERE client_id = ?", [client_id])):
@@ -16,7 +17,7 @@ def add_photo(db, *, visit_id: int | None, item_key: str | None, filename: str,
             "visit_id": visit_id, "item_key": item_key, "filename": filename,
             "thumb_filename": thumb_filename, "width": width, "height": height,
             "bytes": size, "client_id": client_id, "uploaded_by": uploaded_by,
-            "created_at": now()}).last_pk
+            "taken_at": taken_at, "created_at": now()}).last_pk
 
 
 def photos_of(db, visit_id: int) -> list[dict]:
