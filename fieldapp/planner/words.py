@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 # -- which levers a kind of business has ---------------------------------------------------
 
@@ -74,10 +73,10 @@ def describe(changes: dict, rota: dict | None = None) -> list[str]:
     out = []
     n = int(changes.get("extra_servers") or 0)
     if n:
-        out.append(ngettext("one more person at %(station)s %(from)s–%(to)s",
-                            "%(num)d more people at %(station)s %(from)s–%(to)s", n,
-                            station=station_name(first), **{"from": changes.get("extra_from", ""),
-                                                            "to": changes.get("extra_to", "")}))
+        window = {"station": station_name(first), "from": changes.get("extra_from", ""),
+                  "to": changes.get("extra_to", "")}
+        out.append(_("one more person at %(station)s %(from)s–%(to)s", **window) if n == 1
+                   else _("%(n)s more people at %(station)s %(from)s–%(to)s", n=n, **window))
     by_station = dict(changes.get("rota_by_station") or {})
     if changes.get("servers_by_hour"):
         by_station = {first: changes["servers_by_hour"], **by_station}
@@ -148,12 +147,12 @@ def fit_sentence(verdict: dict) -> str:
 
 EXPLAIN = {
     "quantile": _l("A quantile: p90 is the wait that 9 in 10 customers do not exceed."),
-    "interval": _l("The 95% interval: where the true value lies, allowing for chance in the data."),
+    "interval": _l("The interval (95%): where the true value lies, allowing for chance in the data."),
     "gap": _l("The gap: how much shorter (−) or longer (+) the simulated wait is than the measured one."),
     "fit": _l("We fitted several curve shapes to the measured service times and kept the one that "
               "explains them best without extra parameters."),
     "staff_hours": _l("Staff-hours: people on duty times hours, summed over the day."),
-    "significant": _l("A difference counts when its 95% interval does not include zero."),
+    "significant": _l("A difference counts when its interval (95%) does not include zero."),
     "did": _l("Against stores that did not adopt: the change at the adopting stores minus the change at "
               "the others over the same weeks, so a general trend is not taken for an effect."),
 }

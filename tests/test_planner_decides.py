@@ -1,0 +1,195 @@
+"""Issue 18 through real HTTP and the real CLI: field inputs, staffing, adoption, an honest fit."""
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+
+from fieldapp.planner import jobs
+from fieldapp.storage import planning
+from tests.conftest import Auth
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def planner(app):
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login("planner")
+    return client, auth
+
+
+def store_id(db, code):
+    return next(db.query("SELECT id FROM stores WHERE code = ?", [code]))["id"]
+
+
+def table_dump(db):
+    return (list(db.query("SELECT * FROM traffic_counts ORDER BY store_id, day, slot_start")),
+            list(db.query("SELECT * FROM rota ORDER BY store_id, weekday, station, hour")))
+
+
+# -- imports -------------------------------------------------------------------------------
+
+def test_import_rota_and_traffic_from_the_command_line_twice_changes_nothing(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["import-rota", str(EXAMPLES / "rota.csv")])
+    assert first.exit_code == 0, first.output
+    hd = store_id(db, "HD02")
+    sat_noon = db.execute("SELECT servers FROM rota WHERE store_id = ? AND weekday = 5 AND hour = 18",
+                          [hd]).fetchone()[0]
+    mon_noon = db.execute("SELECT servers FROM rota WHERE store_id = ? AND weekday = 0 AND hour = 17",
+                          [hd]).fetchone()[0]
+    assert (sat_noon, mon_noon) == (3, 2)   # the Saturday row wins over the every-day row
+    assert runner.invoke(args=["import-traffic", str(EXAMPLES / "traffic.csv")]).exit_code == 0
+    before = table_dump(db)
+    again = runner.invoke(args=["import-rota", str(EXAMPLES / "rota.csv")])
+    assert "0 new, 0 changed" in again.output
+    again = runner.invoke(args=["import-traffic", str(EXAMPLES / "traffic.csv")])
+    assert again.exit_code == 0 and "0 new, 0 changed" in again.output
+    assert table_dump(db) == before
+
+
+def test_a_bad_file_changes_nothing_and_every_problem_is_located(app, db, tmp_path):
+    bad = tmp_path / "counts.csv"
+    bad.write_text("store,day,slot_start,count\n"
+                   "HD02,2026-11-01,08:00,5\n"           # fine, but must not be stored
+                   "HD02,2026-13-01,08:00,3\n"
+                   "NOPE,2026-11-01,08:07,-1\n"
+                   "HD02,2026-11-01,08:00,6\n", encoding="utf-8")
+    before = table_dump(db)
+    result = app.test_cli_runner().invoke(args=["import-traffic", str(bad)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert "counts.csv:3: day: not a day as YYYY-MM-DD" in lines
+    assert "counts.csv:4: store: unknown store code NOPE" in lines
+    assert any(line.startswith("counts.csv:4: slot_start:") for line in lines)
+    assert any(line.startswith("counts.csv:4: count:") for line in lines)
+    assert "counts.csv:5: slot_start: repeated (first on row 2)" in lines
+    assert table_dump(db) == before
+
+
+def test_rota_from_xlsx_with_a_missing_column_is_refused(app, db, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["store", "hour"])
+    ws.append(["GN01", 9])
+    path = tmp_path / "rota.xlsx"
+    wb.save(path)
+    result = app.test_cli_runner().invoke(args=["import-rota", str(path)])
+    assert result.exit_code == 2 and result.output.strip() == "rota.xlsx:1: servers: missing column (need store, hour, servers)"
+    ws["C1"], ws["C2"], ws["D1"], ws["D2"] = "servers", 4, "weekday", "화"
+    wb.save(path)
+    assert app.test_cli_runner().invoke(args=["import-rota", str(path)]).exit_code == 0
+    gn = store_id(db, "GN01")
+    assert db.execute("SELECT servers FROM rota WHERE store_id = ? AND weekday = 1 AND hour = 9",
+                      [gn]).fetchone()[0] == 4
+
+
+def test_upload_page_previews_then_imports_and_shows_errors_in_korean(planner, db):
+    client, auth = planner
+    token = auth.token("/planner/inputs")
+    data = (EXAMPLES / "traffic.csv").read_bytes()
+    before = table_dump(db)
+    preview = client.post("/planner/inputs", data={"csrf_token": token, "kind": "traffic", "action": "check",
+                                                   "file": (io.BytesIO(data), "traffic.csv")},
+                          content_type="multipart/form-data", headers={"HX-Request": "true"})
+    assert preview.status_code == 200 and 'id="import-preview"' in preview.get_data(as_text=True)
+    assert table_dump(db) == before   # a preview writes nothing
+    done = client.post("/planner/inputs", data={"csrf_token": token, "kind": "traffic", "action": "import",
+                                                "file": (io.BytesIO(data), "traffic.csv")},
+                       content_type="multipart/form-data")
+    assert done.status_code == 200 and 'id="import-done"' in done.get_data(as_text=True)
+    assert len(table_dump(db)[0]) == len(before[0]) + 112
+    bad = b"store,hour,servers\nHD02,25,2\n"
+    refused = client.post("/planner/inputs", data={"csrf_token": token, "kind": "rota", "action": "import",
+                                                   "file": (io.BytesIO(bad), "rota.csv")},
+                          content_type="multipart/form-data", headers={"Accept-Language": "ko"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "rota.csv:2: hour:" in page
+    assert "not an hour" not in page   # said in Korean
+
+
+# -- the fit check, the what-if's words, levers ----------------------------------------------
+
+@pytest.mark.parametrize("code", ["HD02", "GN01"])
+def test_the_demo_fit_check_says_do_not_trust_yet(app, planner, db, code):
+    client, auth = planner
+    r = client.post("/planner/baseline", data={"scope": f"s{store_id(db, code)}", "date_from": "2000-01-01",
+                                               "date_to": "2100-01-01", "csrf_token": auth.token("/planner/")})
+    scenario_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    jobs.run_pending(app)
+    fit = next(db.query("SELECT id FROM sim_jobs WHERE kind = 'fitcheck' ORDER BY id DESC LIMIT 1"))
+    result = planning.get_job(db, fit["id"])["result"]
+    assert result["verdict"]["code"] in ("too_few", "do_not_trust_gap")
+    page = client.get(f"/planner/s/{scenario_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Do not trust yet." in page and "fit-ok" not in page
+    ko = client.get(f"/planner/s/{scenario_id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    # the scenario file itself (YAML, in a closed <details>) is the exchange format, not a label
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<pre>.*?</pre>", "", ko.split("<main", 1)[1], flags=re.S))
+    for english in ("lognormal", "AIC", "KS", "staff hours", "Staff hours", ".yaml"):
+        assert english not in text, english
+
+
+def test_car_rental_template_offers_no_doughnut_levers(planner):
+    client, auth = planner
+    r = client.post("/planner/template", data={"template": "avis_members.yaml", "csrf_token": auth.token("/planner/")})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'name="samples"' not in page and 'name="show_in_view"' not in page
+    assert 'name="wait_info_shown"' in page and "avis_members.yaml" not in page.split("<main", 1)[1].split(
+        "Download")[0]
+    scenario_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    saved = client.post(f"/planner/s/{scenario_id}/changes",
+                        data={"samples": "1", "csrf_token": auth.token(f"/planner/s/{scenario_id}")})
+    assert saved.status_code == 200 and "samples" not in re.sub(r"<[^>]+>", "", saved.get_data(as_text=True))
+
+
+# -- staffing, trying it, adopting it, and the home page ---------------------------------------
+
+def test_staffing_target_try_it_and_adopt(app, planner, db):
+    client, auth = planner
+    r = client.post("/planner/template", data={"template": "doughnut_saturday.yaml",
+                                               "csrf_token": auth.token("/planner/")})
+    scenario_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    token = auth.token(f"/planner/s/{scenario_id}")
+    bad = client.post(f"/planner/s/{scenario_id}/staff", data={"measure0": "p90_wait_min", "value0": "-2",
+                                                               "csrf_token": token})
+    assert bad.status_code == 422 and 'id="err-value0"' in bad.get_data(as_text=True)
+    assert 'value="-2"' in bad.get_data(as_text=True)   # what was typed is kept
+    r = client.post(f"/planner/s/{scenario_id}/staff", data={"measure0": "p90_wait_min", "value0": "3",
+                                                             "csrf_token": token})
+    staff_job = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    jobs.run_pending(app)
+    result = planning.get_job(db, staff_job)["result"]
+    assert result["met"] and all(h["achieved"]["p90_wait_min"]["mean"] <= 3 for h in result["hours"])
+    page = client.get(f"/planner/jobs/{staff_job}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'id="staff-grid"' in page and "Staff-hours: now" in page and 'id="try-staffing"' in page
+    r = client.post(f"/planner/jobs/{staff_job}/try", data={"csrf_token": auth.token(f"/planner/jobs/{staff_job}")})
+    compare_job = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    jobs.run_pending(app)
+    job = planning.get_job(db, compare_job)
+    assert job["input"]["changes"]["rota_by_station"]   # the answer is the what-if's rota
+    page = client.get(f"/planner/jobs/{compare_job}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    tested = re.search(r'id="changes-tested">(.*?)</ul>', page, re.S).group(1)
+    assert re.search(r"at ordering \d\d:00–\d\d:00 \(was \d\)", tested), tested
+    hd = store_id(db, "HD02")
+    token = auth.token(f"/planner/jobs/{compare_job}")
+    refused = client.post(f"/planner/jobs/{compare_job}/adopt", data={"from_day": "soon", "csrf_token": token})
+    assert refused.status_code == 422 and 'id="err-store"' in refused.get_data(as_text=True)
+    client.post(f"/planner/jobs/{compare_job}/adopt", data={"store": str(hd), "from_day": "2026-01-05",
+                                                           "csrf_token": token})
+    adoption = next(a for a in planning.adoptions_of(db, 1) if a["job_id"] == compare_job)
+    assert adoption["store_ids"] == [hd] and adoption["from_day"] == "2026-01-05"
+    assert adoption["prediction"]["wait_diff"]["mean"] is not None
+
+
+def test_home_says_whether_the_demo_change_delivered(planner, db):
+    client, _auth = planner
+    page = client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    article = re.search(r'<article class="outcome" data-verdict="(\w+)".*?</article>', page, re.S)
+    assert article, "the seeded adoption is on the planner's home"
+    assert article.group(1) == "delivered"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article.group(0)))
+    assert "one more person at the counter 11:00–14:00" in text and "Delivered." in text
+    assert "Against the other stores" in text and "Predicted" in text
