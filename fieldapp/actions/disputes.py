@@ -9,12 +9,19 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from checklists import Checklist, score_visit
+from checklists import Checklist
+from checklists.scoring import item_results, score_results
 from fieldapp.audit import workflow as visit_service
 from fieldapp.notify import workflow as notify
-from fieldapp.storage import audit_log, checklist_store, disputes, visits
+from fieldapp.storage import (
+    audit_log,
+    checklist_store,
+    disputes,
+    results,
+    stores,
+    visits,
+)
 from fieldapp.storage import notify as notify_store
-from fieldapp.storage import stores
 
 NOT_ASKED = "1 = 0"  # a relevance that is never true: the item leaves scoring like a skipped one
 
@@ -41,11 +48,15 @@ def rescore(db, visit: dict):
     """Score the visit again with its accepted disputes' items as N/A, and store it."""
     checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
     answers = visit_service.scoring_answers(db, checklist, visit["id"])
-    result = score_visit(without_items(checklist, disputes.accepted_items(db, visit["id"])), answers,
-                         visit_start=visit.get("started_at"))
+    judged = without_items(checklist, disputes.accepted_items(db, visit["id"]))
+    items = item_results(judged, answers, visit_start=visit.get("started_at"))
+    result = score_results(judged, items)
     data = visit_service._jsonable(result)
-    disputes.set_visit_score(db, visit["id"], score=result.score, passed=result.passed,
-                              score_json=json.dumps(data, ensure_ascii=False))
+    with db.atomic():  # the record and the result rows reports add up change together
+        disputes.set_visit_score(db, visit["id"], score=result.score, passed=result.passed,
+                                  score_json=json.dumps(data, ensure_ascii=False))
+        results.write_visit_results(db, visit["id"], stages=result.stages, touchpoints=result.touchpoints,
+                                    items=items)
     return result
 
 
