@@ -293,3 +293,14 @@ def test_detractor_becomes_a_follow_up(client, db, link):
                      data={"csrf_token": token, "owner": "박점장", "due_date": "2026-12-20", "note": "전화"})
     assert ok.status_code == 302
     assert store.followups_by_response(db, [response_id])[response_id]["owner"] == "박점장"
+
+
+def test_public_posts_beyond_the_gate_are_turned_away_at_once(instance, db):
+    """With no free slot for public posts, a post gets 503 and stores nothing."""
+    app = make_app(instance, VOICE_MAX_CONCURRENT=0)
+    link = hu03_link(db)
+    c = Customer(app.test_client(), link["token"])
+    r = c.post("/0", {"wait_rating": "4"})
+    assert r.status_code == 503 and r.headers["Retry-After"]
+    assert responses_of(db, link["id"]) == []
+    assert c.get("/0").status_code == 200          # reading the survey is not gated

@@ -45,15 +45,62 @@ def window(now: datetime | None = None) -> str:
         .isoformat(timespec="minutes")
 
 
-def over_limit(store_id: int, now: datetime | None = None) -> str | None:
-    """Count this post; return ``"address"`` or ``"store"`` when that limit is exceeded."""
+def over_limit(link_token: str, now: datetime | None = None) -> str | None:
+    """Count this post; return ``"address"`` or ``"store"`` when that limit is exceeded.
+
+    The store limit counts per link (a store's QR link, or one panel member's),
+    so the check needs nothing from the main database.
+    """
     conn, w = _rate_db(), window(now)
     address = request.remote_addr or "unknown"
     if store.rate_hit(conn, "a:" + _hash(address), w) > current_app.config.get("VOICE_RATE_PER_ADDRESS", 60):
         return "address"
-    if store.rate_hit(conn, f"s:{store_id}", w) > current_app.config.get("VOICE_RATE_PER_STORE", 600):
+    if store.rate_hit(conn, "s:" + _hash(link_token), w) > current_app.config.get("VOICE_RATE_PER_STORE", 600):
         return "store"
     return None
+
+
+_gate_lock = threading.Lock()
+
+
+def enter_gate() -> bool:
+    """Take one of the process's few slots for public posts (``VOICE_MAX_CONCURRENT``, default 2).
+
+    Without a free slot the post is turned away at once, so a flood can hold at
+    most that many of a worker's threads and the auditors always find one free.
+    """
+    gate = getattr(current_app, "_voice_gate", None)
+    if gate is None:
+        with _gate_lock:
+            gate = getattr(current_app, "_voice_gate", None)
+            if gate is None:
+                gate = current_app._voice_gate = threading.BoundedSemaphore(
+                    current_app.config.get("VOICE_MAX_CONCURRENT", 2))
+    if not gate.acquire(blocking=False):
+        return False
+    g.voice_gate = gate
+    return True
+
+
+def leave_gate() -> None:
+    gate = g.pop("voice_gate", None)
+    if gate is not None:
+        gate.release()
+
+
+def refusal(reason: str, status: int):
+    """A small page for a refused post: no template, no database, cheap under a flood."""
+    from markupsafe import escape
+
+    from fieldapp.web.labels import voice_error
+
+    body = ('<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '
+            'content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
+            f'<link rel="stylesheet" href="/static/voice.css"><title>429</title></head><body class="voice">'
+            f'<main class="v-page"><div class="v-done"><p class="v-intro" role="alert">{escape(voice_error(reason))}'
+            '</p></div></main></body></html>')
+    return current_app.response_class(body, status=status, headers={"Retry-After": "60" if status == 429 else "5"},
+                                      mimetype="text/html")
 
 
 def device_token() -> tuple[str, bool]:

@@ -34,6 +34,22 @@ def pick_language():
         g.voice_locale = lang
 
 
+@bp.before_request
+def guard_posts():
+    """Turn floods away before any work: a busy gate, then the address and store limits."""
+    if request.method != "POST":
+        return None
+    if not guard.enter_gate():
+        return guard.refusal("busy", 503)
+    limit = guard.over_limit((request.view_args or {}).get("token", ""))
+    return guard.refusal(limit, 429) if limit else None
+
+
+@bp.teardown_request
+def open_gate(_exc=None):
+    guard.leave_gate()
+
+
 @bp.after_request
 def remember(response):
     if request.args.get("lang") in ("ko", "en"):
@@ -143,10 +159,8 @@ def _next_url(token, checklist, stages, index, answers, step) -> str:
 
 
 def _refuse_post(link):
-    """A response for a flood or a bot, or None to go on."""
-    limit = guard.over_limit(link["store_id"])
-    if limit:
-        return render_template("voice/refused.html", link=link, reason=limit), 429
+    """A bot's post (the honeypot is filled): thank it and store nothing. Floods are
+    refused earlier, in ``guard_posts``."""
     if request.form.get(HONEYPOT):
         return redirect(url_for("voice.thanks", token=link["token"]))
     return None
