@@ -35,6 +35,7 @@ ACTIONS = {
     "checklist_retire": _l("retired a checklist"),
     "checklist_store_types": _l("chose a checklist's store types"),
     "clock_correct": _l("corrected a stopwatch mark"), "clock_undo": _l("undid a stopwatch mark"),
+    "scenario_create": _l("created a what-if scenario"), "scenario_edit": _l("changed a what-if scenario"),
 }
 OBJECTS = {
     "visit": _l("visit"), "user": _l("person"), "store": _l("store"), "stores": _l("stores"),

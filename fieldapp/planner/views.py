@@ -121,10 +121,13 @@ def from_template():
         abort(404)
     db = get_db()
     scenario = simulation.load_scenario(EXAMPLES / name)
-    scenario_id = planning.save_scenario(db, org_id=current_user.org_id, user_id=current_user.id,
-                                         store_id=None, name=scenario.name,
-                                         baseline_yaml=scenario_to_yaml(scenario),
-                                         calibration={"template": name, "open_time": "08:00"})
+    with db.atomic():
+        scenario_id = planning.save_scenario(db, org_id=current_user.org_id, user_id=current_user.id,
+                                             store_id=None, name=scenario.name,
+                                             baseline_yaml=scenario_to_yaml(scenario),
+                                             calibration={"template": name, "open_time": "08:00"})
+        audit_log.record(db, actor_id=current_user.id, action="scenario_create",
+                         object_type="planner_scenario", object_id=scenario_id, detail=f"template={name}")
     return redirect(url_for("planner.workspace", scenario_id=scenario_id))
 
 
@@ -143,6 +146,7 @@ def workspace_context(db, row: dict) -> dict:
     preview, error = _whatif_yaml(row, changes)
     fit_job = _latest_job(db, scenario_id, "fitcheck")
     return dict(s=row, changes=changes, preview=preview, yaml_error=error, fit_job=fit_job, rota=_rota(row),
+                history=scenario_history(db, row),
                 levers=words.levers_of(row["calibration"]),
                 fit_view=planner_report.job_view(fit_job) if fit_job else {},
                 side_by_side=planner_report.side_by_side(
@@ -164,7 +168,7 @@ def changes(scenario_id: int):
     if not parsed.errors:
         preview, error = _whatif_yaml(row, parsed)
         if error is None:
-            planning.update_changes(db, scenario_id, parsed.as_dict())
+            save_changes(db, row, parsed.as_dict())
     return web_htmx.render("planner/workspace.html", "planner/_whatif.html",
                            200 if not parsed.errors else 422, s=row, changes=parsed,
                            preview=preview, yaml_error=error,
@@ -307,6 +311,42 @@ def _rota(row: dict) -> list[tuple[int, int]]:
 def _job_title(scenario_id: int, what: str) -> str:
     """Job titles start with the what-if's number, which lists its runs."""
     return f"#{scenario_id} {what}"
+
+
+def save_changes(db, row: dict, new: dict) -> None:
+    """Store the what-if and, when something changed, one audit-log line saying what, from what.
+
+    Scenarios are shared across the organisation (one planning team): any planner
+    may open, edit and run any scenario, so every edit names its author.
+    """
+    old = whatif.changes_from_json(row["changes"]).as_dict()  # defaults filled in, like ``new``
+    changed = {k: (old.get(k), v) for k, v in new.items() if old.get(k) != v and k != "errors"}
+    with db.atomic():
+        planning.update_changes(db, row["id"], new)
+        if changed:
+            audit_log.record(db, actor_id=current_user.id, action="scenario_edit",
+                             object_type="planner_scenario", object_id=row["id"],
+                             detail="; ".join(f"{k}: {_short(a)} -> {_short(b)}"
+                                              for k, (a, b) in sorted(changed.items()))[:1000])
+
+
+def _short(value) -> str:
+    text = value if isinstance(value, str) else __import__("json").dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def scenario_history(db, row: dict) -> dict:
+    """Who made the scenario and every recorded change to it, newest first."""
+    from fieldapp.storage import users
+
+    owner = users.get_any(db, row["created_by"]) if row.get("created_by") else None
+    entries, _total = audit_log.search(db, object_type="planner_scenario", object_id=str(row["id"]),
+                                       limit=100)
+    from fieldapp.admin.log_words import action_words
+
+    for entry in entries:
+        entry["words"] = action_words(entry["action"])
+    return {"owner": owner["display_name"] if owner else "", "entries": entries}
 
 
 def _templates() -> list[str]:
