@@ -183,35 +183,7 @@ VOICE_ERRORS = {
     "address": _l("Too many answers from this network just now. Please try again in a few minutes."),
     "store": _l("This store is receiving a lot of answers right now. Please try again in a few minutes."),
     "device": _l("You have already answered for this store today. Thank you!"),
-}
-
-
-def voice_error(code) -> str:
-    """A survey error in the customer's language (``code`` or a ``checklists.AnswerError``)."""
-    if not isinstance(code, str):
-        return answer_error(code)
-    return str(VOICE_ERRORS.get(code, code))
-
-
-def window_refusal(assignment: dict, today: str) -> str | None:
-    """Why a visit cannot start today (its window not yet open, or closed), or None."""
-    if today < assignment["window_start"]:
-        return str(_l("This visit's window opens on %(date)s; it cannot be started before.")) % {
-            "date": assignment["window_start"]}
-    if today > assignment["window_end"]:
-        return str(_l("This visit's window closed on %(date)s; ask your coordinator to extend it.")) % {
-            "date": assignment["window_end"]}
-    return None
-
-
-# The public customer survey's refusals and form errors, by code.
-VOICE_ERRORS = {
-    "required": _l("Please answer this question."),
-    "contact_without_consent": _l("Tick the box to let us keep your contact details, or leave them empty."),
-    "contact_too_long": _l("Please keep this under 200 characters."),
-    "address": _l("Too many answers from this network just now. Please try again in a few minutes."),
-    "store": _l("This store is receiving a lot of answers right now. Please try again in a few minutes."),
-    "device": _l("You have already answered for this store today. Thank you!"),
+    "busy": _l("Many customers are answering right now. Please try again in a moment."),
 }
 
 
