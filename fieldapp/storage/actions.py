@@ -63,9 +63,10 @@ def mark_verified(db, action_id: int, *, verified_visit_id: int, at: str | None 
 
 
 def reopen(db, action_id: int, *, visit_id: int | None = None) -> None:
+    """Back to open; the old evidence stays in the thread, not on the action."""
     db["actions"].update(action_id, {"status": "open", "done_at": None, "verified_at": None,
                                      "verified_visit_id": None, "reopened_visit_id": visit_id,
-                                     "updated_at": now()})
+                                     "evidence_photo_id": None, "updated_at": now()})
 
 
 EDITABLE = ("owner_id", "owner", "priority", "due_date", "note")
