@@ -80,3 +80,26 @@ def test_return_note_error_is_next_to_the_decision_form(app, submitted, reviewer
     assert r.status_code == 422
     form = html[html.index('class="card decide"'):]
     assert 'class="field-error"' in form[:form.index("</form>")]
+
+
+def test_proof_of_visit_shows_distance_timeline_and_flags(app, db):
+    """Started 1.1 km from a located store, marks out of order: both flagged on the review page."""
+    from datetime import UTC, datetime, timedelta
+
+    from fieldapp.audit import view_models, workflow
+    from fieldapp.review import proof
+    from fieldapp.storage import checklist_store, visits
+    user = next(db.query("SELECT id FROM users WHERE username = 'shopper'"))["id"]
+    store = next(db.query("SELECT id FROM stores WHERE code = 'HD02'"))["id"]
+    db.execute("UPDATE stores SET latitude = 37.55630, longitude = 126.92240 WHERE id = ?", [store])
+    row = next(r for r in checklist_store.latest_checklists(db) if r["checklist_id"] == "doughnut-mystery-shop")
+    visit_id = visits.create_visit(db, checklist_row_id=row["id"], store_id=store, auditor_id=user, covert=True,
+                                   latitude=37.56630, longitude=126.92240)
+    t0 = datetime.now(UTC)
+    for event, minutes in (("queue_joined", 0), ("greeted", -1)):  # greeted before joining: out of order
+        workflow.mark_event(db, visit_id=visit_id, event=event, user_id=user,
+                            at=(t0 + timedelta(minutes=minutes)).isoformat(timespec="milliseconds"))
+    found = proof.proof_of(db, view_models.build(db, visits.get_visit(db, visit_id)))
+    assert 1100 <= found.distance_m <= 1125  # 0.01 degree of latitude
+    assert [e["event"] for e, _s in found.timeline] == ["greeted", "queue_joined"]
+    assert {code for code, _p in found.flags} >= {"far_from_store", "out_of_order"}

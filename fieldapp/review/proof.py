@@ -4,7 +4,7 @@ journey timeline, and flags worth a second look.
 Flags: started outside the assignment's window (store-local dates), marks out
 of order (a timed item's end before its start), and waits far from the store's
 usual ones (outside [p10 / 2, p90 x 2] of its other finished visits, when it
-has at least :data:`MIN_USUAL` of them).
+has at least :data:`MIN_USUAL` of them, and never within a minute of them).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from fieldapp.storage import journey as journey_store
 from fieldapp.web import timefmt
 
 MIN_USUAL = 5  # other visits needed before a wait can be called unusual
+SLACK_S = 60  # seconds: a wait this close to the usual ones is never flagged
 FAR_M = 300  # started more than this far from the store: flagged
 
 
@@ -88,5 +89,6 @@ def _unusual_waits(db, view, proof: Proof) -> None:
         if len(usual) < MIN_USUAL:
             continue
         p10, p90 = usual[int(0.1 * (len(usual) - 1))], usual[int(0.9 * (len(usual) - 1))]
-        if seconds < p10 / 2 or seconds > p90 * 2:
+        # a minute of slack: "0:47 against a usual 0:00" is a short wait, not a warning
+        if seconds > max(p90 * 2, p90 + SLACK_S) or (p10 >= SLACK_S and seconds < p10 / 2):
             proof.flags.append(("unusual_wait", {"item": item, "seconds": seconds, "p10": p10, "p90": p90}))
