@@ -175,3 +175,45 @@ def test_job_board_lists_only_what_the_auditor_may_claim(chain):
     assert len(busan) == 5 and {r["region"] for r in busan} == {BUSAN}
     assert schedules.job_board(db, org, MONDAY.isoformat(), region=BUSAN, mystery_shopper=False) == []
     assert schedules.job_board(db, org, MONDAY.isoformat(), region="서울 Seoul", mystery_shopper=True) == []
+
+
+def test_two_shoppers_racing_for_one_visit_one_wins(chain, tmp_path):
+    """Real threads, each with its own connection: the slot is given once."""
+    import threading
+
+    db, org, row_id = chain
+    make(db, org, row_id, assign_mode="board", horizon_days=6)
+    planning.run_all(db, MONDAY)
+    slot_id = db.execute("SELECT id FROM schedule_slots ORDER BY id LIMIT 1").fetchone()[0]
+    racers = [user(db, "shopper04"), user(db, "shopper05"), user(db, "shopper06")]
+    outcomes, barrier = [], threading.Barrier(len(racers))
+
+    def race(person):
+        own = connect(str(tmp_path / "cem.sqlite3"))
+        barrier.wait()
+        try:
+            outcomes.append(("won", planning.claim(own, person, slot_id, MONDAY)))
+        except planning.ClaimRefused as exc:
+            outcomes.append((exc.code, None))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=race, args=(p,)) for p in racers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o[0] for o in outcomes) == ["taken", "taken", "won"]
+    assert db.execute("SELECT count(*) FROM assignments WHERE schedule_id IS NOT NULL").fetchone()[0] == 1
+
+
+def test_the_periodic_work_runs_the_rolling_horizon(app, db):
+    from fieldapp.ops import tasks
+
+    schedule = make(db, 1, 1, store_mode="list", store_value=json.dumps(["GN01"]),
+                    start_date=date.today().isoformat(), weekdays="0,1,2,3,4,5,6", window_days=1,
+                    horizon_days=3, assign_mode="board")
+    with app.app_context():
+        tasks.rolling_horizon.call_local()
+    assert db.execute("SELECT count(*) FROM schedule_slots WHERE schedule_id = ?",
+                      [schedule["id"]]).fetchone()[0] >= 4
