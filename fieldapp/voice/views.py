@@ -136,7 +136,10 @@ def stage(token: str, index: int):
             answers, typed = merged, request.form
     target = stages[index]
     return render_template("voice/stage.html", link=link, checklist=checklist, stage=target, index=index,
-                           count=len(stages), items=workflow.shown_items(checklist, target, answers),
+                           count=len(stages), all_items=workflow.customer_items(target),
+                           shown_keys={i.key for i in workflow.shown_items(checklist, target, answers)},
+                           rules={i.key: i.relevant for i in checklist.items() if i.relevant},
+                           order=[i.key for i in checklist.items()],
                            answers=answers, errors=errors, typed=typed, honeypot=HONEYPOT,
                            back=_next_url(token, checklist, stages, index, answers, -1) if index else None), \
         (422 if errors else 200)
