@@ -60,3 +60,9 @@ def test_a_session_token_is_stored_only_as_a_hash(client, auth, db):
     token = client.get_cookie("session").value
     stored = [r["token_hash"] for r in db.query("SELECT token_hash FROM user_sessions")]
     assert stored and all(len(h) == 64 and h not in token for h in stored)
+
+
+def test_logout_tells_the_phone_to_forget_its_cached_pages_and_outbox(client, auth):
+    auth.login("shopper")
+    r = client.post("/logout", headers={"X-CSRFToken": auth.token()})
+    assert '"cache"' in r.headers["Clear-Site-Data"] and '"storage"' in r.headers["Clear-Site-Data"]

@@ -62,7 +62,11 @@ def logout():
     """End this browser's session on the server: a copy of its cookie stops working too."""
     sessions.end()
     flash(_("You are logged out."))
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The phone forgets this user's cached pages, photos and outbox (app.js does it too,
+    # asking first when saves are unsent); the next person starts clean.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 class LocaleForm(FlaskForm):

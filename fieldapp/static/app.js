@@ -81,12 +81,16 @@
     var box = block(elt);  // no swap on a refusal or a failure: the sender is still here
     if (!box) return;
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      // The server refused it for good (frozen visit, too large, gone): not worth replaying.
-      Outbox.remove(id).then(Outbox.updateBadge);
+      // Refused for good (too large, gone): not worth replaying. A 409 (the visit was
+      // submitted meanwhile) is held in the outbox instead: kept on the phone, not resent.
+      (status === 409 ? Outbox.hold(id) : Outbox.remove(id)).then(Outbox.updateBadge);
       var msgs = document.getElementById("i18n");
       setState(box, "ok");
       var state = box.querySelector(".save-state");
-      if (state) { state.textContent = status === 413 ? msgs.dataset.tooLarge : msgs.dataset.refused; state.classList.add("field-error"); }
+      if (state) {
+        state.textContent = status === 413 ? msgs.dataset.tooLarge : status === 409 ? msgs.dataset.held : msgs.dataset.refused;
+        state.classList.add("field-error");
+      }
     } else {
       setState(box, "failed");
       var kind = kindOf(elt);
@@ -103,6 +107,32 @@
       el.disabled = evt.detail > 0 || el.hasAttribute("data-blocked");
       var note = document.getElementById("sync-first");
       if (note) note.hidden = evt.detail === 0;
+    });
+  });
+
+  // Logout forgets this phone's kept saves and cached pages and photos, so the next
+  // person to log in on it sees and sends nothing of this user's (asks first if some
+  // saves never reached the server). The server also answers with Clear-Site-Data.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.classList || !form.classList.contains("logout-form") || form.dataset.cleared) return;
+    evt.preventDefault();
+    var pending = window.Outbox ? Outbox.all().then(function (e) { return e.filter(Outbox.sendable).length; })
+                                : Promise.resolve(0);
+    pending.catch(function () { return 0; }).then(function (n) {
+      var msgs = document.getElementById("i18n");
+      if (n && !window.confirm(msgs.dataset.logoutUnsent.replace("{n}", n))) return;
+      var jobs = [window.Outbox ? Outbox.clear() : null];
+      if (window.caches) {
+        jobs.push(caches.keys().then(function (names) {
+          return Promise.all(names.filter(function (name) { return name.indexOf("cem-pages") === 0; })
+                                  .map(function (name) { return caches.delete(name); }));
+        }));
+      }
+      Promise.all(jobs).catch(function () { return null; }).then(function () {
+        form.dataset.cleared = "1";
+        form.submit();
+      });
     });
   });
 

@@ -3,6 +3,9 @@
 // the connection comes back. A closed tab, a reload or a dead zone in the
 // store loses nothing. The server applies each client id once and keeps the
 // newest edit of an item by its client timestamp, so replays never double.
+// Each save remembers whose it is: another user logged in on the same phone
+// never sends it. A save refused with 409 (the visit was submitted meanwhile)
+// stays here, held, and is not replayed on its own. Logout clears it all.
 (function () {
   "use strict";
   var DB_NAME = "cem-outbox", STORE = "saves";
@@ -33,6 +36,14 @@
     });
   }
 
+  function me() {
+    var el = document.getElementById("i18n");
+    return el ? el.dataset.user || "" : "";
+  }
+
+  /** Entries this user may send: their own, not held back by a 409. */
+  function sendable(entry) { return (!entry.user || entry.user === me()) && !entry.held; }
+
   function put(entry) { return tx("readwrite", function (s) { return s.put(entry); }); }
   function remove(id) { return tx("readwrite", function (s) { return s.delete(id); }); }
   function all() {
@@ -50,7 +61,7 @@
     });
     var id = formData.get("client_id");
     var entry = { client_id: id, seq: Date.now() * 1000 + (counter++ % 1000), url: path,
-                  fields: fields, target: targetId, kind: kind, page: location.pathname };
+                  fields: fields, target: targetId, kind: kind, page: location.pathname, user: me() };
     return put(entry).then(updateBadge).then(function () { return entry; });
   }
 
@@ -72,6 +83,7 @@
       entries.forEach(function (entry) {
         chain = chain.then(function (goOn) {
           if (!goOn) return false;
+          if (!sendable(entry)) return true;
           return fetch(entry.url, { method: "POST", body: bodyOf(entry), credentials: "same-origin",
                                     headers: { "X-CSRFToken": token, "HX-Request": "true" } })
             .then(function (response) {
@@ -80,6 +92,11 @@
                   swapIn(entry.target, html);
                   return remove(entry.client_id).then(function () { return true; });
                 });
+              }
+              if (response.status === 409) {  // frozen meanwhile: keep it, held, never lost silently
+                markRefused(entry.target, 409);
+                entry.held = 409;
+                return put(entry).then(function () { return true; });
               }
               if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
                 markRefused(entry.target, response.status);
@@ -117,14 +134,26 @@
     var box = targetId && document.getElementById(targetId);
     if (!box) return;
     var msgs = document.getElementById("i18n");
-    var text = status === 413 ? msgs.dataset.tooLarge : msgs.dataset.refused;
+    var text = status === 413 ? msgs.dataset.tooLarge : status === 409 ? msgs.dataset.held : msgs.dataset.refused;
     box.classList.remove("pending", "unsaved");
     var state = box.querySelector(".save-state");
     if (state) { state.textContent = text; state.classList.add("field-error"); }
   }
 
+  /** Hold a save the server refused with 409: kept on the phone, not replayed. */
+  function hold(id) {
+    return tx("readwrite", function (s) {
+      var req = s.get(id);
+      req.onsuccess = function () { if (req.result) { req.result.held = 409; s.put(req.result); } };
+    });
+  }
+
+  /** Forget every kept save (logout: the next person on this phone must not send them). */
+  function clear() { return tx("readwrite", function (s) { return s.clear(); }).then(updateBadge); }
+
   function updateBadge() {
     return all().then(function (entries) {
+      entries = entries.filter(sendable);
       var badge = document.getElementById("net-status");
       if (!badge) return entries.length;
       var msgs = document.getElementById("i18n");
@@ -137,7 +166,8 @@
     }).catch(function () { return 0; });
   }
 
-  window.Outbox = { keep: keep, remove: remove, all: all, flush: flush, updateBadge: updateBadge };
+  window.Outbox = { keep: keep, remove: remove, all: all, flush: flush, updateBadge: updateBadge,
+                    hold: hold, clear: clear, sendable: sendable };
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", function () { updateBadge(); });
   setInterval(function () {

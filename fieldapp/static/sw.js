@@ -34,11 +34,11 @@ async function networkFirst(request) {
   }
 }
 
-async function cacheFirst(request) {
+async function cacheFirst(request, name) {
   const cached = await caches.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok) (await caches.open(STATIC)).put(request, response.clone());
+  if (response.ok) (await caches.open(name)).put(request, response.clone());
   return response;
 }
 
@@ -46,8 +46,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/photos/")) {
-    event.respondWith(cacheFirst(request));
+  if (url.pathname.startsWith("/photos/")) {
+    event.respondWith(cacheFirst(request, PAGES));  // a user's photos go with their pages at logout
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request, STATIC));
   } else if (request.mode === "navigate" &&
              (url.pathname.startsWith("/visits/") || url.pathname === "/home")) {
     event.respondWith(networkFirst(request));
