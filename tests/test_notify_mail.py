@@ -219,3 +219,17 @@ def test_a_real_consumer_process_sends_the_outbox(instance, smtp, tmp_path):
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
+
+
+def test_finished_simulation_job_tells_its_planner(app, db):
+    """A job that ends (here it fails on an empty payload) lands in its planner's inbox."""
+    from fieldapp.planner import jobs
+    from fieldapp.storage import planning
+
+    planner = users(db)["planner"]
+    job_id = planning.enqueue_job(db, org_id=1, user_id=planner, kind="run", title="#1 토요일", payload={})
+    assert jobs.run_pending(app) == 1
+    rows = store.inbox(db, planner)
+    assert [(r["event"], r["link"], r["params"]["title"]) for r in rows] == \
+        [("job_finished", f"/planner/jobs/{job_id}", "#1 토요일")]
+    assert rows[0]["params"]["status"]["en"] == "failed"
