@@ -66,4 +66,4 @@ clean:
 i18n-update: $(VENV)/.stamp-install
 	flock fieldapp/translations/ko/LC_MESSAGES/messages.lock sh -c '\
 	  $(BIN)/pybabel extract -F babel.cfg -k _l -o fieldapp/translations/messages.pot . && \
-	  $(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations'
+	  $(BIN)/pybabel update --no-fuzzy-matching -i fieldapp/translations/messages.pot -d fieldapp/translations'
