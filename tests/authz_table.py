@@ -146,4 +146,5 @@ ALLOWED = {
 # user (``{failed_item}`` is one failed item of the target visit).
 QUERY = {"actions.new": {"item": "{failed_item}"}, "disputes.new": {"item": "{failed_item}"}}
 FORM = {"actions.create_view": {"item_key": "{failed_item}"}, "disputes.new": {"item": "{failed_item}"},
-        "planner.from_template": {"template": "doughnut_saturday.yaml"}}
+        "planner.from_template": {"template": "doughnut_saturday.yaml"},
+        "admin.import_preview": {"kind": "stores"}, "admin.import_apply": {"kind": "stores"}}
