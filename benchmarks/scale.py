@@ -49,6 +49,7 @@ REGIONS = ("서울 Seoul", "부산 Busan", "인천 Incheon", "대구 Daegu", "�
 PASSWORD = "bench-password-1"
 STORES_PER_AUDITOR = 10
 POOL = 4000  # distinct scored visits the chain's visits are drawn from
+PLACEHOLDER = {"id": 0, "store_id": 0, "started_at": "", "checklist_row_id": 0, "status": "draft"}
 
 
 def iso(moment: datetime) -> str:
@@ -162,7 +163,8 @@ def make_template(rng, checklist, quality: float, scored: bool = True) -> dict:
         record = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(result).items()}
         assert record == _jsonable(result)
         out.update(score=result.score, passed=int(result.passed), record=json.dumps(record, ensure_ascii=False),
-                   rows=results.result_rows(0, stages=result.stages, touchpoints=result.touchpoints, items=items))
+                   rows=results.result_rows(PLACEHOLDER, stages=result.stages, touchpoints=result.touchpoints,
+                                            items=items))
     return out
 
 
@@ -200,7 +202,8 @@ class _Batch:
             stages, tps, items = t["rows"]
             r["stages"] += [(visit_id, k, v) for _, k, v in stages]
             r["tps"] += [(visit_id, k, v) for _, k, v in tps]
-            r["items"] += [(visit_id, *rest) for _, *rest in items]
+            where = (store_id, at(0), row_id, int(status == "released"))
+            r["items"] += [(visit_id, *row[1:5], *where) for row in items]
             self.n_items += len(items)
         released = at(t["seconds"] + 20 * 3600)
         r["visits"].append((visit_id, row_id, store_id, auditor_id, int(covert), status, at(0),

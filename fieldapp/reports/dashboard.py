@@ -77,7 +77,8 @@ def dashboard_data(db, user: dict, f: Filters, *, series: bool = True) -> dict:
     actions.sort(key=lambda a: (not a["overdue"], a["status"] != "open", a["due_date"]))
     ranking = report_data.store_ranking(db, shown, scope, actions, today, f.stage or None, series=series)
     visit_count = sum(r["visits"] for r in ranking)
-    hotspots = report_data.failed_item_counts(checklist, results.failed_counts(db, scope), visit_count,
+    hotspots = report_data.failed_item_counts(checklist, report_data.item_failures(db, checklist, scope),
+                                              visit_count,
                                               f.stage or None) if checklist else []
     recent = list(results.visits_newest_first(db, scope, 10))
     return {"filters": f, "regions": regions, "checklists": checklists, "stages": stages,

@@ -168,7 +168,7 @@ def period_report(db, *, stores: list[dict], org_id: int, start: date, end: date
     here, there = results.stage_means(db, scope), results.stage_means(db, chain) if chain else {}
     report.stage_rows = [{"stage": st, "journey": st.journey_stage, "scope": here.get(st.key),
                           "chain": there.get(st.key)} for st in checklist.stages]
-    report.failed_items = failed_item_counts(checklist, results.failed_counts(db, scope), summary["visits"])
+    report.failed_items = failed_item_counts(checklist, item_failures(db, checklist, scope), summary["visits"])
     report.ipa = _ipa(checklist, results.touchpoint_means(db, scope))
     report.waits = wait_stats(db, checklist, scope)
     emotions = results.emotion_means(db, scope)
@@ -180,11 +180,11 @@ def failed_item_counts(checklist: Checklist, counts: list[tuple], visit_count: i
                        stage_key: str | None = None, limit: int = 10) -> list[dict]:
     """The items failed most often: count, share of visits, critical flag.
 
-    ``counts`` are ``(item_key, visits failing it, first failure)``; ties go to the
-    item that failed first.
+    ``counts`` are ``(item_key, visits failing it)``; ties keep checklist order.
     """
+    order = {item.key: n for n, item in enumerate(checklist.items())}
     rows = []
-    for key, n, _first in sorted(counts, key=lambda c: (-c[1], c[2], c[0])):
+    for key, n in sorted(counts, key=lambda c: (-c[1], order.get(c[0], len(order)))):
         try:
             item = checklist.item(key)
         except KeyError:
@@ -195,6 +195,10 @@ def failed_item_counts(checklist: Checklist, counts: list[tuple], visit_count: i
         rows.append({"key": key, "item": item, "stage": stage, "touchpoint": checklist.touchpoint_of(key),
                      "count": n, "rate": 100 * n / visit_count, "critical": item.critical})
     return rows[:limit]
+
+
+def item_failures(db, checklist: Checklist, scope: results.Scope) -> list[tuple[str, int]]:
+    return results.failed_counts(db, scope, [item.key for item in checklist.items()])
 
 
 def _ipa(checklist: Checklist, performance: dict) -> list[dict]:

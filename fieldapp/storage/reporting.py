@@ -98,8 +98,8 @@ def checklists_used(db, store_ids: list[int]) -> list[dict]:
         return []
     return list(db.query(
         f"SELECT c.checklist_id, max(c.title_ko) AS title_ko, max(c.title_en) AS title_en "
-        f"FROM (SELECT DISTINCT v.checklist_row_id FROM visits v WHERE v.store_id {IN_LIST} "
-        f"AND v.status = 'released') x JOIN checklists c ON c.id = x.checklist_row_id "
+        f"FROM checklists c WHERE EXISTS (SELECT 1 FROM visits v INDEXED BY visits_checklist_released "
+        f"WHERE v.checklist_row_id = c.id AND v.status = 'released' AND v.store_id {IN_LIST}) "
         f"GROUP BY c.checklist_id ORDER BY c.checklist_id", [as_list(store_ids)]))
 
 

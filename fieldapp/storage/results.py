@@ -28,28 +28,40 @@ def numeric(value) -> float | None:
 
 STAGE_INSERT = "INSERT INTO visit_stage_results (visit_id, stage_key, score) VALUES (?, ?, ?)"
 TOUCHPOINT_INSERT = "INSERT INTO visit_touchpoint_results (visit_id, touchpoint_key, score) VALUES (?, ?, ?)"
-ITEM_INSERT = "INSERT INTO visit_item_results (visit_id, item_key, score, failed, value) VALUES (?, ?, ?, ?, ?)"
+ITEM_INSERT = ("INSERT INTO visit_item_results (visit_id, item_key, score, failed, value, store_id, started_at, "
+               "checklist_row_id, released) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def result_rows(visit_id: int, *, stages: dict, touchpoints: dict, items) -> tuple[list, list, list]:
-    """The stage, touchpoint and item rows of one visit, for the three INSERTs above."""
-    return ([(visit_id, k, v) for k, v in stages.items()],
-            [(visit_id, k, v) for k, v in touchpoints.items()],
-            [(visit_id, r.key, r.score, int(r.failed), numeric(r.value)) for r in items])
+def result_rows(visit: dict, *, stages: dict, touchpoints: dict, items) -> tuple[list, list, list]:
+    """The stage, touchpoint and item rows of one visit (``id``, ``store_id``,
+    ``started_at``, ``checklist_row_id``, ``status``), for the three INSERTs above."""
+    vid = visit["id"]
+    where = (visit["store_id"], visit["started_at"], visit["checklist_row_id"], int(visit["status"] == "released"))
+    return ([(vid, k, v) for k, v in stages.items()],
+            [(vid, k, v) for k, v in touchpoints.items()],
+            [(vid, r.key, r.score, int(r.failed), numeric(r.value), *where) for r in items])
 
 
 def write_visit_results(db, visit_id: int, *, stages: dict, touchpoints: dict, items) -> None:
-    """Replace a visit's result rows (a re-submitted visit is scored afresh).
+    """Replace a visit's result rows (a re-submitted or re-scored visit is scored afresh).
 
     ``items`` are ``checklists.ItemResult``; joins the caller's transaction.
     """
-    stage_rows, tp_rows, item_rows = result_rows(visit_id, stages=stages, touchpoints=touchpoints, items=items)
+    visit = dict(zip(("id", "store_id", "started_at", "checklist_row_id", "status"), db.execute(
+        "SELECT id, store_id, started_at, checklist_row_id, status FROM visits WHERE id = ?",
+        [visit_id]).fetchone()))
+    stage_rows, tp_rows, item_rows = result_rows(visit, stages=stages, touchpoints=touchpoints, items=items)
     with db.atomic():
         for table in ("visit_stage_results", "visit_touchpoint_results", "visit_item_results"):
             db.execute(f"DELETE FROM {table} WHERE visit_id = ?", [visit_id])
         db.conn.executemany(STAGE_INSERT, stage_rows)
         db.conn.executemany(TOUCHPOINT_INSERT, tp_rows)
         db.conn.executemany(ITEM_INSERT, item_rows)
+
+
+def mark_released(db, visit_id: int) -> None:
+    """The visit went to the store: its failures now count (part of the release transaction)."""
+    db.execute("UPDATE visit_item_results SET released = 1 WHERE visit_id = ?", [visit_id])
 
 
 def rows_of_visit(db, visit_id: int) -> dict:
@@ -160,13 +172,19 @@ def score_series(db, s: Scope, store_order: list[int], stage_key: str | None = N
         [as_list(store_order), *([stage_key] if stage_key else []), *params])
 
 
-def failed_counts(db, s: Scope) -> list[tuple[str, int, str]]:
-    """``(item_key, visits failing it, first failure)`` over the scope."""
-    where, params = s.where()
+def failed_counts(db, s: Scope, item_keys: list[str]) -> list[tuple[str, int]]:
+    """``(item_key, released visits in scope failing it)``, for these items.
+
+    One count per item over the partial index of released failures (item, store,
+    start, version): no visit is read and nothing is sorted.
+    """
+    where = (f"f.store_id {IN_LIST} AND f.started_at >= ? AND f.started_at < ?"
+             + (f" AND f.checklist_row_id {IN_LIST}" if s.row_ids is not None else ""))
+    params = [as_list(s.store_ids), s.lo, s.hi] + ([as_list(s.row_ids)] if s.row_ids is not None else [])
     return [tuple(r) for r in db.execute(
-        f"SELECT r.item_key, count(*), min(v.started_at) FROM visits v "
-        f"JOIN visit_item_results r ON r.visit_id = v.id AND r.failed = 1 "
-        f"WHERE {where} GROUP BY r.item_key", params)]
+        f"SELECT k.value, (SELECT count(*) FROM visit_item_results f INDEXED BY visit_item_failures "
+        f"WHERE f.item_key = k.value AND f.failed = 1 AND f.released = 1 AND {where}) AS n "
+        f"FROM json_each(?) k", [*params, as_list(item_keys)]) if r[1]]
 
 
 def stage_means(db, s: Scope) -> dict[str, float | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from fieldapp.storage import IN_LIST, as_list, audit_log, now
+from fieldapp.storage import IN_LIST, as_list, audit_log, now, results
 
 # Which state may follow which: a returned visit goes back to the auditor.
 TRANSITIONS = {
@@ -210,6 +210,8 @@ def transition(db, *, visit_id: int, to_status: str, actor_id: int | None, comme
         if to_status == "released":
             update["released_at"] = stamp
         db["visits"].update(visit_id, update)
+        if to_status == "released":
+            results.mark_released(db, visit_id)  # reports count its failures from now on
         db["visit_events"].insert({"visit_id": visit_id, "actor_id": actor_id,
                                    "from_status": row[0], "to_status": to_status,
                                    "comment": comment, "at": stamp})

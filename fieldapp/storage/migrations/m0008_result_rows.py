@@ -8,7 +8,11 @@ from fieldapp.storage.migrations import migrations, run_script
 @migrations(name="0008_result_rows")
 def result_rows(db):
     """Per-stage, per-touchpoint and per-item results as rows, with the covering
-    indexes reports aggregate over; existing scored visits are backfilled."""
+    indexes reports aggregate over; existing scored visits are backfilled.
+
+    Item rows carry their visit's store, start and checklist version (fixed when
+    the visit starts) and whether it is released, so failure counts read one
+    index and never touch the visits."""
     run_script(
         db,
         """
@@ -30,12 +34,18 @@ def result_rows(db):
             score REAL,
             failed INTEGER NOT NULL DEFAULT 0,
             value REAL,
+            store_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            checklist_row_id INTEGER NOT NULL,
+            released INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (visit_id, item_key)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS visit_item_failures ON visit_item_results(visit_id, item_key)
-            WHERE failed = 1;
+        CREATE INDEX IF NOT EXISTS visit_item_failures ON visit_item_results(
+            item_key, store_id, started_at, checklist_row_id) WHERE failed = 1 AND released = 1;
         CREATE INDEX IF NOT EXISTS visits_released ON visits(store_id, started_at, checklist_row_id,
             score, passed) WHERE status = 'released';
+        CREATE INDEX IF NOT EXISTS visits_checklist_released ON visits(checklist_row_id, store_id)
+            WHERE status = 'released';
         CREATE INDEX IF NOT EXISTS stage_notes_emotion ON stage_notes(visit_id, stage_key, emotion)
         """,
     )
