@@ -170,3 +170,27 @@ def test_an_assignment_with_a_checklist_meant_for_other_store_types_is_refused(c
     assert db.execute("SELECT count(*) FROM assignments").fetchone()[0] == before
     checklist_store.set_store_types(db, row_id, [])
     assert client.post("/assignments", data=form).status_code == 302
+
+
+def test_a_second_upload_with_the_same_version_number_is_kept_with_a_warning(client, admin, db):
+    first = upload(client, admin, "a.yaml", SKIP_YAML.encode())
+    assert client.get(first.headers["Location"]).get_data(as_text=True).count('class="flash"') == 1
+    second = upload(client, admin, "b.yaml", SKIP_YAML.replace("Sample offered", "Tasting").encode())
+    assert first.headers["Location"] != second.headers["Location"]
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert 'class="flash"' in page and page.count('class="flash"') == 2
+
+
+def test_the_review_page_marks_an_item_skip_logic_left_out(client, auth, db):
+    from fieldapp.audit import workflow
+    from fieldapp.storage import visits
+    from tests.skip_helpers import shopper_visit
+
+    visit_id = shopper_visit(db)
+    visits.save_answer(db, visit_id=visit_id, item_key="sample_offered", value="yes", user_id=1)
+    workflow.submit(db, visit_id, actor_id=1)
+    auth.login("reviewer")
+    page = client.get(f"/review/{visit_id}").get_data(as_text=True)
+    row = page[page.index('id="ans-why_not"'):].split("</li>")[0]
+    assert 'class="badge skipped"' in row
+    assert 'class="badge skipped"' not in page[page.index('id="ans-sample_taste"'):].split("</li>")[0]

@@ -44,6 +44,11 @@ def upload():
     row_id, new = workflow.upload(db, checklist, actor_id=current_user.id)
     flash(_("Uploaded as a draft: preview it, then publish.") if new
           else _("This exact checklist is stored already."))
+    if new and any(v["version"] == checklist.version and v["id"] != row_id
+                   for v in checklist_store.versions_of(db, checklist.id)):
+        flash(_("Version %(n)s of this checklist is stored already with other content: raise "
+                "the version in the file so that reports can tell them apart.",
+                n=checklist.version))
     return redirect(url_for("checklist_admin.show", row_id=row_id))
 
 
