@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from checklists import Checklist, constraint_violations, missing_requirements, relevant_keys, \
-    score_visit
-from checklists.scoring import Missing
-from checklists.scoring import item_results, score_results
+from checklists import (Checklist, constraint_violations, missing_requirements, relevant_keys,
+                        score_visit)
+from checklists.scoring import Missing, item_results, score_results
 from fieldapp.audit import journey
 from fieldapp.storage import assignments, audit_log, checklist_store, photos, results, visits
 from fieldapp.storage import journey as journey_store

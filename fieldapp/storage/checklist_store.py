@@ -13,7 +13,6 @@ from functools import lru_cache
 from checklists import Checklist, load_checklist_text
 from fieldapp.storage import now
 
-
 STATUSES = ("draft", "published", "retired")
 
 
