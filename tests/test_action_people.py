@@ -221,3 +221,43 @@ def test_bell_inbox_read_unread_and_settings(app, db):
     bad = manager.post("/settings/notifications", data={"email": "not-an-address", "mode": "now",
                                                         "csrf_token": auth.token()}, headers=EN)
     assert bad.status_code == 422 and "not-an-address" in bad.get_data(as_text=True)
+
+
+def test_returned_visit_tells_its_auditor_with_the_note(app, db):
+    """Return to the auditor: their inbox gets the reviewer's note and a link to the visit."""
+    visit = next(db.query("SELECT v.id, v.auditor_id FROM visits v WHERE v.status = 'submitted' ORDER BY v.id"))
+    reviewer, auth = login(app, "reviewer")
+    r = reviewer.post(f"/review/{visit['id']}/decide", data={"decision": "return", "comment": "사진을 더 찍어 주세요",
+                                                             "csrf_token": auth.token()})
+    assert r.status_code == 302
+    rows = store.inbox(db, visit["auditor_id"])
+    assert [(n["event"], n["params"]["note"], n["link"]) for n in rows] == \
+        [("visit_returned", "사진을 더 찍어 주세요", f"/visits/{visit['id']}")]
+
+
+def test_periodic_tasks_run_for_real(app, db):
+    """Each periodic task runs its real work against this instance (Huey's immediate mode)."""
+    from fieldapp.ops import tasks
+
+    with app.app_context():
+        assert set(tasks.action_reminders.call_local()) == {"due_tomorrow", "overdue"}
+        assert tasks.daily_digests.call_local() == 0
+        assert tasks.deliver_mail_periodically.call_local() == {"sent": 0, "failed": 0}
+        assert isinstance(tasks.rolling_horizon.call_local(), dict)
+        assert tasks.customer_voice_retention.call_local() >= 0
+    # the demo's overdue actions were reminded, once
+    assert db.execute("SELECT count(*) FROM action_reminders WHERE kind = 'overdue'").fetchone()[0] >= 1
+
+
+def test_admin_sees_the_outbox(app, db):
+    """The outbox page lists waiting mail with its last error; 'retry now' makes it due."""
+    store.enqueue_mail(db, to_addr="x@sweetring.example", subject="제목", body="본문", locale="ko")
+    mail_id = db.execute("SELECT max(id) FROM mail_outbox").fetchone()[0]
+    store.mark_failed(db, mail_id, "ConnectionRefusedError: [Errno 111]")
+    admin, auth = login(app, "admin")
+    page = admin.get("/admin/outbox", headers=EN).get_data(as_text=True)
+    assert "x@sweetring.example" in page and "Errno 111" in page
+    assert admin.post("/admin/outbox", data={"csrf_token": auth.token()}).status_code == 302
+    from fieldapp.storage import now
+
+    assert store.claim_due_mail(db, at=now())[0]["id"] == mail_id  # due again at once
