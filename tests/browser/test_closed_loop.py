@@ -143,3 +143,18 @@ def test_critical_failure_to_action_done_and_reopened(mail_server, browser, smtp
         for ctx in contexts.values():
             ctx.close()
 
+
+
+def test_inbox_settings_and_actions_fit_a_phone(live_server, phone):
+    """The inbox, its settings, the action list with filters and an action fit 360 px."""
+    base = live_server.base_url
+    login(phone, base, "manager2")
+    for path in ("/inbox", "/settings/notifications", "/actions"):
+        phone.goto(base + path)
+        assert_fits_phone(phone)
+    phone.goto(base + "/actions")
+    phone.locator("#action-list a.rowlink").first.click()
+    assert_fits_phone(phone)
+    shot(phone, "16-action-phone")
+    phone.goto(base + "/settings/notifications")
+    shot(phone, "16-notification-settings")
