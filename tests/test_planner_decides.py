@@ -137,8 +137,8 @@ def test_car_rental_template_offers_no_doughnut_levers(planner):
     r = client.post("/planner/template", data={"template": "avis_members.yaml", "csrf_token": auth.token("/planner/")})
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'name="samples"' not in page and 'name="show_in_view"' not in page
-    assert 'name="wait_info_shown"' in page and "avis_members.yaml" not in page.split("<main", 1)[1].split(
-        "Download")[0]
+    heading = re.search(r"<h1>(.*?)</h1>", page.split("<main", 1)[1], re.S).group(1)
+    assert 'name="wait_info_shown"' in page and "avis_members" not in heading and "렌터카" in heading
     scenario_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
     saved = client.post(f"/planner/s/{scenario_id}/changes",
                         data={"samples": "1", "csrf_token": auth.token(f"/planner/s/{scenario_id}")})
@@ -193,3 +193,30 @@ def test_home_says_whether_the_demo_change_delivered(planner, db):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article.group(0)))
     assert "one more person at the counter 11:00–14:00" in text and "Delivered." in text
     assert "Against the other stores" in text and "Predicted" in text
+
+
+def test_a_learned_wait_factor_is_offered_and_replaces_the_assumed_one(planner, db, monkeypatch):
+    """When the field's data suffice, the what-if offers the learned factor and the scenario uses it."""
+    from fieldapp.planner import experience, whatif
+
+    client, auth = planner
+    r = client.post("/planner/baseline", data={"scope": f"s{store_id(db, 'HD02')}", "date_from": "2000-01-01",
+                                               "date_to": "2100-01-01", "csrf_token": auth.token("/planner/")})
+    scenario_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    real = experience.learned_factors(db, planning.get_scenario(db, scenario_id, 1))
+    assert real["factors"]["samples_offered"]["n_with"] > 0      # read from the demo's checklist answers
+    assert not real["factors"]["samples_offered"]["enough"]        # 30 of each are needed; the demo has fewer
+    page = client.get(f"/planner/s/{scenario_id}").get_data(as_text=True)
+    assert 'id="learned-factors"' in page and 'name="learned_samples"' not in page
+    enough = {**real, "factors": {**real["factors"], "samples_offered": {
+        **real["factors"]["samples_offered"], "multiplier": 0.8, "ci95": [0.7, 0.9], "enough": True}}}
+    monkeypatch.setattr(experience, "learned_factors", lambda db, row: enough)
+    page = client.get(f"/planner/s/{scenario_id}").get_data(as_text=True)
+    assert 'name="learned_samples" value="0.800"' in page
+    client.post(f"/planner/s/{scenario_id}/changes", data={"learned_posted": "1", "learned_samples": "0.800",
+                                                           "samples": "1", "csrf_token": auth.token("/planner/")})
+    changes = whatif.changes_from_json(planning.get_scenario(db, scenario_id, 1)["changes"])
+    assert changes.learned == {"samples": 0.8}
+    spec = whatif.apply_changes(__import__("yaml").safe_load(planning.get_scenario(db, scenario_id, 1)["baseline_yaml"]),
+                                changes)
+    assert spec["experience"]["multipliers"]["samples"] == 0.8

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from fieldapp.planner import words
 from fieldapp.planner.experience import field_records
 from fieldapp.storage import planning, stores
+from fieldapp.storage import voice as voice_store
 from simulation.stats import t_quantile
 
 MIN_VISITS = 8
@@ -60,6 +61,14 @@ def _measures(records: list[dict], hours: set | None) -> dict:
             "feeling": _mean_ci([(r["rating"] - 1) * 25 for r in chosen if r["rating"] is not None])}
 
 
+def _voice(db, store_ids: list[int], day_from: str, day_to: str) -> dict:
+    """Customers' overall score (a 1-5 answer shown 0-100) submitted in [day_from, day_to]."""
+    rows = voice_store.submitted_responses(db, store_ids, day_from, (date.fromisoformat(day_to)
+                                                                    + timedelta(days=1)).isoformat())
+    values = [float(r["overall"]) for r in rows if isinstance(r.get("overall"), (int, float))]
+    return _mean_ci([(v - 1) * 25 if v <= 5 else v for v in values])
+
+
 def assess(db, adoption: dict, org_stores: list[dict], today: date) -> dict:
     """Everything the home page shows for one adoption."""
     start = date.fromisoformat(adoption["from_day"])
@@ -74,6 +83,10 @@ def assess(db, adoption: dict, org_stores: list[dict], today: date) -> dict:
     groups = {"adopted": adopted, "others": others}
     data = {g: {w: _measures(field_records(db, ids, *windows[w], need_rating=False), hours) if ids else None
                 for w in windows} for g, ids in groups.items()}
+    for g, ids in groups.items():
+        for w, (lo, hi) in windows.items():
+            if data[g][w] is not None:
+                data[g][w]["voice"] = _voice(db, ids, lo, hi)
     # the measure the verdict reads: the wait when a change of the wait was predicted, else the feeling
     predicted_wait = prediction.get("wait_diff") or {}
     wait_predicted = predicted_wait.get("ci95", [None, None])[1] is not None and (
@@ -86,7 +99,7 @@ def assess(db, adoption: dict, org_stores: list[dict], today: date) -> dict:
         predicted = {"mean": sat.get("diff"), "ci95": sat.get("ci95", [None, None])}
     change = {}
     did = {}
-    for m in ("wait", "feeling"):
+    for m in ("wait", "feeling", "voice"):
         change[m] = _difference([(1, data["adopted"]["after"][m]), (-1, data["adopted"]["before"][m])])
         did[m] = _difference([(1, data["adopted"]["after"][m]), (-1, data["adopted"]["before"][m]),
                               (-1, data["others"]["after"][m]), (1, data["others"]["before"][m])]) \
