@@ -110,6 +110,12 @@ def test_admin_sets_up_a_chain_and_a_shopper_takes_a_covert_visit(fresh_server, 
     assert len(passwords) == 30
     shot(admin, "admin-setup-passwords")
 
+    for path in ("/admin/users", "/admin/users/2", "/admin/stores/1", "/admin/settings", "/admin/audit-log",
+                 "/account/password", "/schedules"):
+        admin.goto(base + path)
+        assert_fits_phone(admin)
+    shot(admin, "admin-setup-schedule-form")
+
     # a weekly covert schedule for Busan, visits taken from the job board
     admin.goto(base + "/schedules")
     admin.fill("#name", "Busan weekly mystery shop")
