@@ -301,10 +301,15 @@ def test_replayed_older_feeling_does_not_overwrite_a_newer_one(client, auth, db)
     stage = doughnut().stages[0]
     url = f"/visits/{visit_id}/stages/{stage.key}/feeling"
     headers = {"X-CSRFToken": auth.token()}
-    client.post(url, data={"emotion": "5", "client_ts": "2026-11-23T03:10:00.000Z"}, headers=headers)
-    client.post(url, data={"emotion": "2", "client_ts": "2026-11-23T03:05:00.000Z"}, headers=headers)
+    from datetime import UTC, datetime, timedelta
+    base = datetime.now(UTC)  # phone times are checked against the server's clock
+
+    def ts(minutes):
+        return (base + timedelta(minutes=minutes)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    client.post(url, data={"emotion": "5", "client_ts": ts(10)}, headers=headers)
+    client.post(url, data={"emotion": "2", "client_ts": ts(5)}, headers=headers)
     assert next(db.query("SELECT emotion FROM stage_notes WHERE visit_id = ?", [visit_id]))["emotion"] == 5
-    client.post(url, data={"note": "늦게 쓴 메모", "client_ts": "2026-11-23T03:11:00.000Z"}, headers=headers)
+    client.post(url, data={"note": "늦게 쓴 메모", "client_ts": ts(11)}, headers=headers)
     row = next(db.query("SELECT emotion, note FROM stage_notes WHERE visit_id = ?", [visit_id]))
     assert (row["emotion"], row["note"]) == (5, "늦게 쓴 메모")
 

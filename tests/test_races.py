@@ -118,6 +118,9 @@ def test_an_answer_to_a_submitted_visit_is_refused_by_storage(instance):
         visits.save_answer(db, visit_id=visit_id, item_key=item.key, value="no", user_id=user_id)
     with pytest.raises(visits.Frozen):
         visits.set_stage_note(db, visit_id=visit_id, stage_key=doughnut().stages[0].key, emotion=1)
+    with pytest.raises(visits.Frozen):
+        workflow.mark_event(db, visit_id=visit_id, event="late_event", at="2026-01-01T00:00:00+00:00",
+                            user_id=user_id)
     db.close()
 
 

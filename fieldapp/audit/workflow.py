@@ -115,6 +115,7 @@ def mark_event(db, *, visit_id: int, event: str, at: str, user_id: int,
     network delay was. :return: False when the event was already marked.
     """
     with db.atomic():
+        visits.require_editable(db, visit_id)  # a mark racing the submit: 409, kept on the phone
         before = journey_store.marks_of(db, visit_id)
         added = journey_store.add_mark(db, visit_id=visit_id, event=event, at=at, user_id=user_id,
                                        client_id=client_id, time_flag=time_flag)
@@ -138,6 +139,7 @@ def correct_event(db, *, visit_id: int, event: str, at: str, user_id: int) -> bo
 
 def undo_event(db, *, visit_id: int, event: str, user_id: int) -> bool:
     with db.atomic():
+        visits.require_editable(db, visit_id)
         before = journey_store.marks_of(db, visit_id)
         old = journey_store.undo_mark(db, visit_id=visit_id, event=event, user_id=user_id)
         if old is None:
