@@ -304,3 +304,18 @@ def test_public_posts_beyond_the_gate_are_turned_away_at_once(instance, db):
     assert r.status_code == 503 and r.headers["Retry-After"]
     assert responses_of(db, link["id"]) == []
     assert c.get("/0").status_code == 200          # reading the survey is not gated
+
+
+def test_demo_drivers_find_the_weights_the_demo_was_generated_with(db):
+    """The demo's answers come from known weights (hygiene .35, queue .25, ordering .2, the rest
+    .1 and .05): the three heaviest come out on top, the checklist's ratings collinear or not."""
+    from datetime import date
+
+    from fieldapp.storage import stores
+    from fieldapp.voice import analytics
+    from fieldapp.voice.demo import WEIGHTS
+    d = analytics.drivers(db, stores.org_stores(db, 1), date.today() - timedelta(days=30), date.today(),
+                          n_boot=100)
+    ranked = [r["touchpoint"].key for r in sorted(d["rows"], key=lambda r: -r["result"].share)]
+    assert set(ranked[:3]) == set(sorted(WEIGHTS, key=WEIGHTS.get)[-3:])
+    assert d["drivers"].n >= 100 and all(r["result"].low <= r["result"].share <= r["result"].high for r in d["rows"])
