@@ -220,3 +220,20 @@ def test_a_learned_wait_factor_is_offered_and_replaces_the_assumed_one(planner, 
     spec = whatif.apply_changes(__import__("yaml").safe_load(planning.get_scenario(db, scenario_id, 1)["baseline_yaml"]),
                                 changes)
     assert spec["experience"]["multipliers"]["samples"] == 0.8
+
+
+def test_several_what_ifs_of_one_baseline_side_by_side(app, planner, db):
+    client, auth = planner
+    r = client.post("/planner/template", data={"template": "doughnut_saturday.yaml",
+                                               "csrf_token": auth.token("/planner/")})
+    scenario_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    token = auth.token(f"/planner/s/{scenario_id}")
+    for form in ({"extra_servers": "1", "extra_from": "11:00", "extra_to": "14:00"}, {"samples": "1"}):
+        client.post(f"/planner/s/{scenario_id}/changes", data={**form, "csrf_token": token})
+        client.post(f"/planner/s/{scenario_id}/compare", data={"csrf_token": token})
+    jobs.run_pending(app)
+    page = client.get(f"/planner/s/{scenario_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    table = re.search(r'id="side-by-side".*?</section>', page, re.S).group(0)
+    heads = re.findall(r"<th><a [^>]*>#\d+</a> (.*?)</th>", table)
+    assert heads == ["one more person at ordering 11:00–14:00", "free samples while waiting"]
+    assert table.count("<tr>") >= 5    # wait, p90, satisfaction, left, staff-hours
