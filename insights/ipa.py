@@ -78,30 +78,45 @@ def _spread(points: list[list[float]], min_dist: float, box) -> None:
 
 
 def place_points(points: list[IpaPoint], *, box=(40.0, 10.0, 430.0, 290.0), x_max: float | None = None,
-                 radius: float = 5.0, font: float = 10.0) -> list[Placed]:
-    """Chart coordinates for ``points`` inside ``box`` (x0, y0, x1, y1), y growing downwards."""
+                 y_range: tuple[float, float] = (0.0, 100.0), radius: float = 5.0,
+                 font: float = 10.0) -> list[Placed]:
+    """Chart coordinates for ``points`` inside ``box`` (x0, y0, x1, y1), y growing downwards.
+
+    Both markers of a point (derived and stated importance) take part: no
+    marker covers another, and labels cover no marker and no other label.
+    """
     x0, y0, x1, y1 = box
     x_max = x_max or max([p.importance for p in points] + [p.stated for p in points] + [1.0]) * 1.1
+    lo, hi = y_range
 
     def sx(v):
         return x0 + (x1 - x0) * min(max(v, 0.0), x_max) / x_max
 
     def sy(v):
-        return y1 - (y1 - y0) * min(max(v, 0.0), 100.0) / 100.0
+        return y1 - (y1 - y0) * (min(max(v, lo), hi) - lo) / (hi - lo)
 
-    marks = [[sx(p.importance), sy(p.performance)] for p in points]
+    marks = [[sx(p.importance), sy(p.performance)] for p in points] + \
+        [[sx(p.stated), sy(p.performance)] for p in points]
     _spread(marks, 2 * radius + 2, box)
+    n = len(points)
     taken = [(m[0] - radius, m[1] - radius, 2 * radius, 2 * radius) for m in marks]
-    out = []
-    order = sorted(range(len(points)), key=lambda i: (marks[i][1], marks[i][0]))
-    for i in order:
+    out = {}
+    for i in sorted(range(n), key=lambda i: (marks[i][1], marks[i][0])):
         p, (mx, my) = points[i], marks[i]
         w, h = text_width(p.label, font), font * 1.3
         box_at = _label_spot(mx, my, w, h, radius, taken, box)
         taken.append(box_at)
-        out.append(Placed(p.key, p.label, mx, my, sx(p.stated), sy(p.performance), *box_at))
-    by_key = {pl.key: pl for pl in out}
-    return [by_key[p.key] for p in points]
+        out[i] = Placed(p.key, p.label, mx, my, marks[n + i][0], marks[n + i][1], *box_at)
+    return [out[i] for i in range(n)]
+
+
+def y_range_of(points: list[IpaPoint], pad: float = 10.0) -> tuple[float, float]:
+    """A performance axis zoomed to the points (in steps of 10), so close points spread out."""
+    if not points:
+        return 0.0, 100.0
+    lo = max(0.0, math.floor((min(p.performance for p in points) - pad) / 10) * 10)
+    hi = min(100.0, math.ceil((max(p.performance for p in points) + pad) / 10) * 10)
+    return (lo, hi) if hi > lo else (0.0, 100.0)
 
 
 def _label_spot(mx, my, w, h, r, taken, box):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from insights import IpaPoint, place_points
+from insights.ipa import y_range_of
 from fieldapp.reports.charts import ACCENT, BAD, INK, LINE, MUTED, _svg, _text, short
 
 W, H = 520, 340
@@ -23,12 +24,13 @@ def ipa_drivers(points: list[IpaPoint], labels: dict, words: dict) -> Markup:
     named = [IpaPoint(p.key, short(labels.get(p.key, p.key), 16), p.importance, p.stated, p.performance)
              for p in points]
     x_max = max([p.importance for p in named] + [p.stated for p in named] + [5.0]) * 1.15
-    placed = place_points(named, box=BOX, x_max=x_max, radius=5, font=10)
+    lo, hi = y_range_of(named)
+    placed = place_points(named, box=BOX, x_max=x_max, y_range=(lo, hi), radius=5, font=10)
     x0, y0, x1, y1 = BOX
     mi = sum(p.importance for p in named) / len(named)
     mp = sum(p.performance for p in named) / len(named)
     mx = x0 + (x1 - x0) * mi / x_max
-    my = y1 - (y1 - y0) * mp / 100
+    my = y1 - (y1 - y0) * (mp - lo) / (hi - lo)
     body = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="#fff" stroke="{LINE}"/>',
             f'<rect x="{mx:.1f}" y="{my:.1f}" width="{x1 - mx:.1f}" height="{y1 - my:.1f}" fill="#fbe9e5"/>',
             f'<line x1="{mx:.1f}" y1="{y0}" x2="{mx:.1f}" y2="{y1}" stroke="{MUTED}" stroke-dasharray="4 3"/>',
@@ -37,9 +39,11 @@ def ipa_drivers(points: list[IpaPoint], labels: dict, words: dict) -> Markup:
             _text((x0 + x1) / 2, H - 8, words["x"], 10, "middle", MUTED),
             f'<text x="12" y="{(y0 + y1) / 2:.1f}" font-size="10" fill="{MUTED}" text-anchor="middle" '
             f'transform="rotate(-90 12 {(y0 + y1) / 2:.1f})">{escape(words["y"])}</text>']
-    for v in (0, 50, 100):
-        y = y1 - (y1 - y0) * v / 100
-        body.append(_text(x0 - 4, y + 3, str(v), 9, "end", MUTED))
+    for v in (lo, (lo + hi) / 2, hi):
+        y = y1 - (y1 - y0) * (v - lo) / (hi - lo)
+        body.append(_text(x0 - 4, y + 3, f"{v:.0f}", 9, "end", MUTED))
+    for v in (0, x_max / 2, x_max):
+        body.append(_text(x0 + (x1 - x0) * v / x_max, y1 + 12, f"{v:.0f}%", 9, "middle", MUTED))
     for p in placed:
         body.append(f'<line x1="{p.sx:.1f}" y1="{p.sy:.1f}" x2="{p.x:.1f}" y2="{p.y:.1f}" stroke="{MUTED}" '
                     f'stroke-width="0.8"/>')

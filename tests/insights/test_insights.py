@@ -140,12 +140,15 @@ def test_no_marker_or_label_hides_another():
     pts = [IpaPoint(f"k{i}", f"접점 {i} touchpoint", 20.0 + (i % 2) * 0.1, 20.0, 60.0) for i in range(6)]
     pts += [IpaPoint("far", "far", 5.0, 10.0, 95.0)]
     placed = place_points(pts, radius=5)
+    markers = [(p.x, p.y) for p in placed] + [(p.sx, p.sy) for p in placed]   # derived and stated
+    for i, (ax, ay) in enumerate(markers):
+        for bx, by in markers[i + 1:]:
+            assert np.hypot(ax - bx, ay - by) >= 10, ((ax, ay), (bx, by))
     for i, a in enumerate(placed):
         for b in placed[i + 1:]:
-            assert np.hypot(a.x - b.x, a.y - b.y) >= 10, (a, b)
             assert not _overlap((a.lx, a.ly, a.lw, a.lh), (b.lx, b.ly, b.lw, b.lh), pad=0)
-        for m in placed:
-            assert not _overlap((a.lx, a.ly, a.lw, a.lh), (m.x - 5, m.y - 5, 10, 10), pad=0)
+        for mx, my in markers:
+            assert not _overlap((a.lx, a.ly, a.lw, a.lh), (mx - 5, my - 5, 10, 10), pad=0)
 
 
 def test_fix_first_is_important_and_weak():
