@@ -121,7 +121,7 @@ def y_range_of(points: list[IpaPoint], pad: float = 10.0) -> tuple[float, float]
 
 def _label_spot(mx, my, w, h, r, taken, box):
     x0, y0, x1, y1 = box
-    for step in range(0, 12):
+    for step in range(12):
         off = r + 3 + step * h
         for cx, cy in ((mx + off, my - h / 2), (mx - off - w, my - h / 2), (mx - w / 2, my - off - h),
                        (mx - w / 2, my + off), (mx + off, my - off - h / 2), (mx - off - w, my + off - h / 2),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from insights import IpaPoint, csat, disagreements, fix_first, key_drivers, nps
 from fieldapp.storage import checklist_store, reporting, results
 from fieldapp.storage import voice as store
 from fieldapp.voice import workflow
+from insights import IpaPoint, csat, disagreements, fix_first, key_drivers, nps
 
 MIN_ANSWERED_SHARE = 0.5   # a touchpoint answered by fewer customers is left out of the drivers
 

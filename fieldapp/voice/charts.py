@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from fieldapp.reports.charts import ACCENT, BAD, INK, LINE, MUTED, _svg, _text, short
 from insights import IpaPoint, place_points
 from insights.ipa import y_range_of
-from fieldapp.reports.charts import ACCENT, BAD, INK, LINE, MUTED, _svg, _text, short
 
 W, H = 520, 340
 BOX = (48.0, 14.0, 400.0, 300.0)
