@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/voice_flood.py [--auditors 6] [--flooders 8] [--seconds 20]
 
 Serves a demo-seeded instance with gunicorn on 127.0.0.1 (2 workers x 4
-threads, as ``benchmarks/load.py``) and runs three phases of ``--seconds``
+threads, as ``benchmarks/load.py``) and runs four phases of ``--seconds``
 each, auditors (``load.PhoneRunner``: log in, start a visit, post answers with
 a short think time) throughout:
 
@@ -14,9 +14,10 @@ a short think time) throughout:
    per-address limit every post is refused (429) from the rate file before
    any page work, and at most ``VOICE_MAX_CONCURRENT`` public posts run at
    once per worker (the rest get 503 at once);
-3. ``flood, limits off``: the same flood with the limits raised out of reach
-   (server restarted with ``FIELDAPP_VOICE_RATE_PER_ADDRESS``/``_PER_STORE``),
-   so every post writes the customer's draft to the main database.
+3. ``flood, no rate limit``: the same flood with the rate limits raised out of
+   reach (``FIELDAPP_VOICE_RATE_PER_ADDRESS``/``_PER_STORE``), so every post
+   that passes the gate writes the customer's draft to the main database;
+4. ``flood, no guards``: the gate opened too (``FIELDAPP_VOICE_MAX_CONCURRENT``).
 
 Prints one table: auditors' answer-save p50/p95/p99 per phase, and the flood's
 posts per second and share refused. Speed is measured here, never asserted in tests.
@@ -167,11 +168,18 @@ def main(argv=None) -> int:
         seed_instance(folder)
         token = store_token(folder / "cem.sqlite3")
         rows = []
-        for name, flooders, limits in (("no flood", 0, True), ("flood, limits on", args.flooders, True),
-                                       ("flood, limits off", args.flooders, False)):
-            server = Server(folder, free_port())
+        huge = "100000000"
+        for name, flooders, limits, gate in (("no flood", 0, True, True),
+                                             ("flood, guards on", args.flooders, True, True),
+                                             ("flood, no rate limit", args.flooders, False, True),
+                                             ("flood, no guards", args.flooders, False, False)):
+            for key in ("VOICE_RATE_PER_ADDRESS", "VOICE_RATE_PER_STORE", "VOICE_MAX_CONCURRENT"):
+                os.environ.pop("FIELDAPP_" + key, None)
             if not limits:
-                os.environ["FIELDAPP_VOICE_RATE_PER_ADDRESS"] = os.environ["FIELDAPP_VOICE_RATE_PER_STORE"] = "100000000"
+                os.environ["FIELDAPP_VOICE_RATE_PER_ADDRESS"] = os.environ["FIELDAPP_VOICE_RATE_PER_STORE"] = huge
+            if not gate:
+                os.environ["FIELDAPP_VOICE_MAX_CONCURRENT"] = "1000"
+            server = Server(folder, free_port())
             server.start()
             print(f"{name}: {args.auditors} auditors, {flooders} flooders, {args.seconds:.0f} s ...", flush=True)
             rows.append(phase(name, server, folder, token, args.auditors, flooders, args.seconds, rng))
