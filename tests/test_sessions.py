@@ -66,3 +66,18 @@ def test_logout_tells_the_phone_to_forget_its_cached_pages_and_outbox(client, au
     auth.login("shopper")
     r = client.post("/logout", headers={"X-CSRFToken": auth.token()})
     assert '"cache"' in r.headers["Clear-Site-Data"] and '"storage"' in r.headers["Clear-Site-Data"]
+
+
+def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, client, auth):
+    """The other phone (or a stolen cookie) is logged out; the browser that changed it stays in."""
+    from fieldapp.ops import demo
+
+    other = app.test_client()
+    Auth(other).login("manager")
+    auth.login("manager")
+    r = client.post("/account/password", data={
+        "csrf_token": auth.token("/account/password"), "current": "manager" + demo.DEMO_PASSWORD_SUFFIX,
+        "new": "a-brand-new-passphrase", "again": "a-brand-new-passphrase"})
+    assert r.status_code in (302, 303)
+    assert other.get("/home").status_code == 302
+    assert client.get("/home").status_code == 200
