@@ -63,7 +63,8 @@ def dashboard_data(db, user: dict, f: Filters, *, series: bool = True) -> dict:
     shown = [s for s in visible if not f.region or s["region"] == f.region]
     ids = [s["id"] for s in shown]
     checklists = reporting.checklists_used(db, [s["id"] for s in visible])
-    _checklist_id, scope = report_data.report_scope(db, ids, f.start, f.end, f.checklist or None)
+    _checklist_id, scope = report_data.report_scope(db, ids, f.start, f.end, f.checklist or None,
+                                                    used=[c["checklist_id"] for c in checklists])
     row_id = results.latest_row_id(db, scope)
     checklist = checklist_store.load_pinned(db, row_id) if row_id else None
     stages = list(checklist.stages) if checklist else []

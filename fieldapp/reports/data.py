@@ -133,11 +133,17 @@ class PeriodReport:
     emotions: list = field(default_factory=list)
 
 
-def report_scope(db, store_ids: list[int], start: date, end: date,
-                 checklist_id: str | None = None) -> tuple[str | None, results.Scope]:
+def report_scope(db, store_ids: list[int], start: date, end: date, checklist_id: str | None = None,
+                 used: list[str] | None = None) -> tuple[str | None, results.Scope]:
     """The checklist a report is about (the one most visits used, unless chosen)
-    and the released visits of it in the period."""
+    and the released visits of it in the period.
+
+    ``used``: the checklists these stores' released visits ever used; when there
+    is just one, it is the one (no count needed).
+    """
     base = results.scope(db, store_ids, start, end)
+    if not checklist_id and used is not None and len(used) == 1:
+        checklist_id = used[0]
     checklist_id = checklist_id or results.dominant_checklist_id(db, base)
     return checklist_id, base.of_checklist(db, checklist_id)
 

@@ -175,8 +175,9 @@ def score_series(db, s: Scope, store_order: list[int], stage_key: str | None = N
 def failed_counts(db, s: Scope, item_keys: list[str]) -> list[tuple[str, int]]:
     """``(item_key, released visits in scope failing it)``, for these items.
 
-    One count per item over the partial index of released failures (item, store,
-    start, version): no visit is read and nothing is sorted.
+    One count per item over the covering partial index of released failures (item,
+    store, start, version; the flags too, so no row is looked up): no visit is read
+    and nothing is sorted.
     """
     where = (f"f.store_id {IN_LIST} AND f.started_at >= ? AND f.started_at < ?"
              + (f" AND f.checklist_row_id {IN_LIST}" if s.row_ids is not None else ""))
@@ -239,5 +240,9 @@ VISIT_COLUMNS = ("SELECT v.id, v.store_id, v.started_at, v.score, v.passed, v.co
 def visits_newest_first(db, s: Scope, limit: int = -1):
     """Visits in scope with store, checklist and auditor, newest first: a lazy iterator of dicts."""
     where, params = s.where()
-    return db.query(VISIT_COLUMNS + f"WHERE {where} ORDER BY v.started_at DESC, v.id DESC LIMIT ?",
+    if limit < 0:
+        return db.query(VISIT_COLUMNS + f"WHERE {where} ORDER BY v.started_at DESC, v.id DESC", params)
+    # a few: pick them from the covering index first, then join their details
+    return db.query(VISIT_COLUMNS + f"WHERE v.id IN (SELECT v.id FROM visits v WHERE {where} "
+                    f"ORDER BY v.started_at DESC, v.id DESC LIMIT ?) ORDER BY v.started_at DESC, v.id DESC",
                     [*params, limit])

@@ -41,7 +41,8 @@ def result_rows(db):
             PRIMARY KEY (visit_id, item_key)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS visit_item_failures ON visit_item_results(
-            item_key, store_id, started_at, checklist_row_id) WHERE failed = 1 AND released = 1;
+            item_key, store_id, started_at, checklist_row_id, failed, released)
+            WHERE failed = 1 AND released = 1;
         CREATE INDEX IF NOT EXISTS visits_released ON visits(store_id, started_at, checklist_row_id,
             score, passed) WHERE status = 'released';
         CREATE INDEX IF NOT EXISTS visits_checklist_released ON visits(checklist_row_id, store_id)
