@@ -101,7 +101,7 @@ def test_deactivated_people_cannot_log_in_and_keep_their_history(app, client, au
     assert Auth(app.test_client()).login("shopper").status_code == 401
     assert db.execute("SELECT count(*) FROM visits WHERE auditor_id = ?", [shopper["id"]]).fetchone()[0] \
         == visits_before > 0
-    assert "deactivated" in client.get("/admin/users").get_data(as_text=True)
+    assert "비활성" in client.get("/admin/users").get_data(as_text=True)  # "deactivated", admin reads Korean
 
 
 def test_store_form_checks_like_the_import_and_saves(client, auth, db):
@@ -190,13 +190,13 @@ def test_a_visit_cannot_start_outside_its_window_until_the_coordinator_extends_i
     late = _assignment(db, start=today - timedelta(days=5), end=today - timedelta(days=1))
     auth.login("shopper")
     home = client.get("/home").get_data(as_text=True)
-    assert f'/assignments/{early}/start' not in home and "not yet open" in home
-    for assignment_id, words in ((early, "opens on"), (late, "closed on")):
-        response = client.post(f"/assignments/{assignment_id}/start", data={"csrf_token": auth.token()},
-                               headers={"Accept-Language": "en"})
+    assert f'/assignments/{early}/start"' not in home and 'class="row-sub not-yet"' in home
+    for assignment_id, day in ((early, today + timedelta(days=3)), (late, today - timedelta(days=1))):
+        response = client.post(f"/assignments/{assignment_id}/start", data={"csrf_token": auth.token()})
         assert response.status_code == 303
         assert db.execute("SELECT count(*) FROM visits WHERE assignment_id = ?", [assignment_id]).fetchone()[0] == 0
-        assert words in client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        flash = re.search(r'<p class="flash" role="status">([^<]+)</p>', client.get("/home").get_data(as_text=True))
+        assert flash and day.isoformat() in flash.group(1)  # "... opens on / closed on <date> ..."
     reviewer = app.test_client()
     Auth(reviewer).login("reviewer")
     response = reviewer.post(f"/schedules/assignments/{late}/window",

@@ -253,3 +253,19 @@ def test_import_users_command_shows_passwords_once_on_screen(runner):
     assert result.output.count("\n  ") == 30
     again = cli.invoke(args=["import-users", str(EXAMPLES / "users.csv")])
     assert "30 unchanged" in again.output and "shown once" not in again.output
+
+
+def test_passwords_are_hashed_before_the_write_lock_is_taken(empty, monkeypatch):
+    """scrypt is slow on purpose; other writers must not wait behind thirty of them."""
+    db, org = empty
+    imports.import_stores(db, org, "stores.csv", (EXAMPLES / "stores.csv").read_bytes())
+    real, seen = imports.users.hash_password, []
+
+    def watched(password):
+        seen.append(db.conn.in_transaction)
+        return real(password)
+
+    monkeypatch.setattr(imports.users, "hash_password", watched)
+    plan = imports.import_users(db, org, "users.csv", _users_file("kim,Kim,auditor,ko,no,,,yes",
+                                                                  "lee,Lee,auditor,ko,no,,,yes"))
+    assert len(plan.passwords) == 2 and seen == [False, False]

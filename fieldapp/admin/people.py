@@ -36,10 +36,11 @@ def user_new():
             errors["username"] = str(labels.IMPORT_PROBLEMS["taken"])
         if not errors:
             password = imports.temporary_password()
+            password_hash = users.hash_password(password)  # slow: outside the transaction
             with db.atomic():
                 user_id = users.insert_user(db, org_id=current_user.org_id,
                                             username=request.form["username"].strip(),
-                                            password_hash=users.hash_password(password),
+                                            password_hash=password_hash,
                                             values=values, store_ids=store_ids, must_change=True)
                 audit_log.record(db, actor_id=current_user.id, action="user_create",
                                  object_type="user", object_id=user_id)
@@ -82,8 +83,9 @@ def user_password(user_id: int):
     if person["id"] == current_user.id:
         abort(400)  # one's own password goes through the change form
     password = imports.temporary_password()
+    password_hash = users.hash_password(password)  # slow: outside the transaction
     with db.atomic():
-        users.set_password(db, user_id, password, must_change=True)
+        users.set_password_hash(db, user_id, password_hash, must_change=True)
         users.end_sessions(db, user_id)
         audit_log.record(db, actor_id=current_user.id, action="password_reset", object_type="user",
                          object_id=user_id)

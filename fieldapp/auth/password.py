@@ -60,8 +60,9 @@ def _change_password(db, user_id: int, new: str) -> None:
     """Store the new hash, end every session of the user, and keep this browser logged in."""
     from fieldapp.auth import sessions
 
+    password_hash = users.hash_password(new)  # slow: outside the transaction
     with db.atomic():
-        users.set_password(db, user_id, new, must_change=False)
+        users.set_password_hash(db, user_id, password_hash, must_change=False)
         users.end_sessions(db, user_id)
         audit_log.record(db, actor_id=user_id, action="password_change", object_type="user",
                          object_id=user_id)

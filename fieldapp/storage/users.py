@@ -99,12 +99,21 @@ def hash_password(password: str) -> str:
 
 
 def set_password(db, user_id: int, password: str, *, must_change: bool = False) -> None:
-    """Store a new password hash; ``must_change`` sends the user to change it at next login."""
+    """Store a new password hash; ``must_change`` sends the user to change it at next login.
+
+    The hash is computed before the write transaction: scrypt takes a tenth of a
+    second or more, and no other writer should wait for it.
+    """
     if len(password) < 8:
         raise ValueError("password must have at least 8 characters")
+    set_password_hash(db, user_id, hash_password(password), must_change=must_change)
+
+
+def set_password_hash(db, user_id: int, password_hash: str, *, must_change: bool = False) -> None:
+    """Store an already computed hash (callers that hash outside their transaction)."""
     with db.atomic():
         db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
-                   [hash_password(password), int(must_change), user_id])
+                   [password_hash, int(must_change), user_id])
 
 
 def check_password(db, user_id: int, password: str) -> bool:
