@@ -35,6 +35,7 @@ ALLOWED = {
     "audit.clock_mark": {"shopper"},
     "audit.clock_correct": {"shopper"},
     "audit.clock_undo": {"shopper"},
+    "audit.discard": {"shopper"},
     "audit.upload_photo": {"shopper"},
     "audit.delete_photo": {"shopper"},
     "audit.feeling": {"shopper"},

@@ -137,3 +137,33 @@ def test_the_mark_reply_refreshes_the_timed_items_of_the_stage(client, auth, db)
     html = mark(client, auth, visit_id, "greeted", at(40), stage=index).get_data(as_text=True)
     assert 'id="clock-bar"' in html and f'id="item-{first.key}"' in html and 'hx-swap-oob="true"' in html
     assert "0:40" in html
+
+
+def test_an_empty_visit_started_by_mistake_can_be_discarded(client, auth, db):
+    """Discarding is logged and reopens the assignment; once something is recorded it is refused."""
+    visit_id = start_assignment(client, auth)
+    assignment = next(db.query("SELECT assignment_id FROM visits WHERE id = ?", [visit_id]))["assignment_id"]
+    assert 'action="/visits/%d/discard"' % visit_id in client.get(f"/visits/{visit_id}/stage/0").get_data(as_text=True)
+    r = client.post(f"/visits/{visit_id}/discard", data={"csrf_token": auth.token()})
+    assert r.status_code == 303
+    assert db.execute("SELECT count(*) FROM visits WHERE id = ?", [visit_id]).fetchone()[0] == 0
+    assert next(db.query("SELECT status FROM assignments WHERE id = ?", [assignment]))["status"] == "open"
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'discard' AND object_id = ?",
+                      [visit_id]).fetchone()[0] == 1
+    second = start_assignment(client, auth)
+    mark(client, auth, second, "queue_joined", T0)
+    assert client.post(f"/visits/{second}/discard", data={"csrf_token": auth.token()}).status_code == 409
+    assert db.execute("SELECT count(*) FROM visits WHERE id = ?", [second]).fetchone()[0] == 1
+
+
+def test_number_failure_shows_the_pass_range(client, auth, db):
+    visit_id = start_assignment(client, auth)
+    item = next(i for i in doughnut().items() if i.type == "number" and i.pass_min is not None
+                and i.pass_max is not None)
+    low = item.pass_min - 1 if item.min is None or item.pass_min - 1 >= item.min else item.min
+    r = client.post(f"/visits/{visit_id}/items/{item.key}", data={"value": str(low)},
+                    headers={"X-CSRFToken": auth.token(), "Accept-Language": "en"})
+    html = r.get_data(as_text=True)
+    def num(x):
+        return str(int(x)) if float(x).is_integer() else str(x)
+    assert f"Passes at {num(item.pass_min)}–{num(item.pass_max)}" in html

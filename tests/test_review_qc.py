@@ -103,3 +103,14 @@ def test_proof_of_visit_shows_distance_timeline_and_flags(app, db):
     assert 1100 <= found.distance_m <= 1125  # 0.01 degree of latitude
     assert [e["event"] for e, _s in found.timeline] == ["greeted", "queue_joined"]
     assert {code for code, _p in found.flags} >= {"far_from_store", "out_of_order"}
+
+
+def test_queue_flags_waiting_time_and_resubmissions(app, submitted, reviewer, db):  # noqa: F811
+    client, auth = reviewer
+    db.execute("UPDATE visits SET submitted_at = datetime('now', '-50 hours') WHERE id = ?", [submitted])
+    db.execute("INSERT INTO visit_events (visit_id, from_status, to_status, at) "
+               "VALUES (?, 'returned', 'submitted', datetime('now'))", [submitted])
+    home = client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    row = home[home.index(f'href="/review/{submitted}"'):]
+    row = row[:row.index("</li>")]
+    assert "waiting 2 d 2 h" in row and "resubmitted (2×)" in row

@@ -19,7 +19,7 @@ from fieldapp.audit import view_models as visit_view
 from fieldapp.audit import workflow as visit_service
 from fieldapp.auth import capabilities
 from fieldapp.auth.capabilities import requires
-from fieldapp.storage import assignments, checklist_store, photos, stores, visits
+from fieldapp.storage import assignments, checklist_store, discards, photos, stores, visits
 from fieldapp.storage.db import get_db
 from fieldapp.web import labels
 from fieldapp.web.timefmt import today_local
@@ -58,7 +58,10 @@ def new_internal():
         abort(403)
     db = get_db()
     my_stores = stores.stores_by_ids(db, _member_store_ids(db))
-    lists = checklist_store.latest_checklists(db)
+    # the checklists meant for my stores' types first (then the rest, in their order)
+    my_types = {s["store_type"] for s in my_stores}
+    lists = sorted(checklist_store.latest_checklists(db),
+                   key=lambda c: not (set((c.get("store_types") or "").split()) & my_types))
     errors = {}
     if request.method == "POST":
         store_id = request.form.get("store_id", type=int)
@@ -102,7 +105,8 @@ def stage(visit_id: int, index: int):
     if not 0 <= index < len(view.stages):
         abort(404)
     return render_template("audit/stage.html", v=view, sv=view.stages[index], index=index,
-                           editable=capabilities.can_edit(current_user.row, row))
+                           editable=capabilities.can_edit(current_user.row, row),
+                           discardable=index == 0 and row["status"] == "draft" and discards.is_empty(db, visit_id))
 
 
 @bp.route("/visits/<int:visit_id>/items/<item_key>", methods=["POST"])
@@ -341,4 +345,4 @@ def phone_time(raw: str, started_at: str | None = None) -> tuple[str | None, str
     return clock.check_client_time(raw, datetime.now(UTC), not_before=started_at)
 
 
-from fieldapp.audit import clock_views  # noqa: E402,F401  (its routes join this blueprint)
+from fieldapp.audit import clock_views, discard_views  # noqa: E402,F401  (their routes join this blueprint)

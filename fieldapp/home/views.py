@@ -35,6 +35,9 @@ def index():
     elif current_user.role == "reviewer":
         store_ids = stores.visible_store_ids(db, user)
         context["queue"] = visits.visits_in_stores(db, store_ids, ("submitted",), limit=100)
+        from fieldapp.storage import review_queue
+
+        context["flags"] = review_queue.queue_flags(db, [v["id"] for v in context["queue"]])
         context["recent"] = visits.visits_in_stores(db, store_ids, ("released", "returned"), limit=10)
     elif current_user.role == "staff":  # store staff: their actions first, then the store's
         from fieldapp.home.staff import staff_context

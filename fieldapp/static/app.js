@@ -136,6 +136,14 @@
     });
   });
 
+  // Long text shows how much room is left (the textarea's maxlength is the server's limit).
+  document.addEventListener("input", function (evt) {
+    var area = evt.target;
+    if (!area.matches || !area.matches("textarea[data-counter]")) return;
+    var count = area.parentNode.querySelector(".text-counter .count");
+    if (count) count.textContent = area.value.length;
+  });
+
   document.addEventListener("click", function (evt) {
     var button = evt.target.closest && evt.target.closest(".retry");
     if (button && window.Outbox) Outbox.flush();
