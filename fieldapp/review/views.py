@@ -13,7 +13,6 @@ from fieldapp.auth.capabilities import requires
 from fieldapp.storage import audit_log, comments, visits
 from fieldapp.storage.db import get_db
 from fieldapp.web.timefmt import today_local
-from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("review", __name__)
 
