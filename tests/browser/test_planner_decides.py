@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def test_planner_uploads_staffs_tries_and_adopts(live_server, phone):
+def test_planner_uploads_staffs_tries_and_adopts(live_server, phone):  # noqa: PLR0915 one story
     base = live_server.base_url
     page = phone
     page.set_default_timeout(90000)
@@ -29,6 +29,14 @@ def test_planner_uploads_staffs_tries_and_adopts(live_server, phone):
     # field inputs: the rota, then the door counts, each checked before it is imported
     page.goto(base + "/planner/inputs")
     page.check("input[name=kind][value=rota]")
+    page.set_input_files("#file", files=[{"name": "rota.csv", "mimeType": "text/csv",
+                                          "buffer": b"store,hour,servers\nHD02,25,2\nXX,9,1\n"}])
+    page.click("#inputs-import")
+    problems = page.locator("ul.problems li")
+    problems.first.wait_for()
+    lines = problems.all_inner_texts()
+    assert lines[0] == "rota.csv:2: hour: 0부터 23까지의 시각이 아닙니다" and len(lines) == 2
+    assert lines[1].startswith("rota.csv:3: store: ") and "매장 코드 XX" in lines[1]
     page.set_input_files("#file", str(EXAMPLES / "rota.csv"))
     page.click("#inputs-check")
     page.locator("#import-preview").wait_for()
@@ -39,6 +47,8 @@ def test_planner_uploads_staffs_tries_and_adopts(live_server, phone):
     page.click("#inputs-import")
     page.locator("#import-done", has_text="traffic.csv").wait_for()
     assert "112" in page.locator("#import-done").inner_text()
+    assert page.locator("#inputs-result tr", has_text="홍대점 Hongdae").locator("td").nth(1).inner_text() \
+        .startswith("32일")   # the summary refreshed with the 2 uploaded days
     shot(page, "18-planner-inputs")
 
     # a baseline for Hongdae from field data
