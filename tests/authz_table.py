@@ -141,6 +141,7 @@ ALLOWED = {
     "voice_results.drivers": OFFICE,
     "voice_results.response": {"admin", "reviewer", "manager2"},
     "voice_results.followup": {"admin", "manager2"},
+    "voice_results.followup_done": {"admin", "manager2"},
 }
 
 # What a route needs besides its URL to get past "not found" for an allowed

@@ -293,6 +293,9 @@ def test_detractor_becomes_a_follow_up(client, db, link):
                      data={"csrf_token": token, "owner": "박점장", "due_date": "2026-12-20", "note": "전화"})
     assert ok.status_code == 302
     assert store.followups_by_response(db, [response_id])[response_id]["owner"] == "박점장"
+    done = client.post(f"/voice/responses/{response_id}/followup/done", data={"csrf_token": token})
+    assert done.status_code == 302
+    assert store.followups_by_response(db, [response_id])[response_id]["status"] == "done"
 
 
 def test_public_posts_beyond_the_gate_are_turned_away_at_once(instance, db):

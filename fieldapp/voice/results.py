@@ -122,6 +122,18 @@ def followup(response_id: int):
     return redirect(url_for("voice_results.response", response_id=response_id))
 
 
+@bp.route("/voice/responses/<int:response_id>/followup/done", methods=["POST"])
+@requires("voice.followup")
+def followup_done(response_id: int):
+    """Close the answer's follow-up (nothing to close: back to the answer)."""
+    db = get_db()
+    row = _response_or_404(db, response_id)
+    follow = store.followups_by_response(db, [row["id"]]).get(row["id"])
+    if follow and follow["status"] == "open":
+        workflow.finish_followup(db, follow, actor_id=current_user.id)
+    return redirect(url_for("voice_results.response", response_id=response_id))
+
+
 @bp.route("/voice/drivers")
 @requires("voice.read")
 def drivers():

@@ -203,3 +203,9 @@ def create_followup(db, *, response: dict, owner: str, due_date: str, note: str,
                          object_id=response["id"], detail=f"followup={fid}")
     return fid
 
+
+def finish_followup(db, followup: dict, *, actor_id: int) -> None:
+    with db.atomic():
+        store.finish_followup(db, followup["id"])
+        audit_log.record(db, actor_id=actor_id, action="voice_followup_done", object_type="voice_response",
+                         object_id=followup["response_id"], detail=f"followup={followup['id']}")
