@@ -13,8 +13,9 @@ from flask_babel import force_locale
 
 
 def public_url(token: str) -> str:
-    """The absolute public link of a survey token (``PUBLIC_BASE_URL`` when set, else this host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    """The absolute public link of a survey token: ``FIELDAPP_PUBLIC_BASE_URL``, else the app's
+    ``FIELDAPP_BASE_URL`` (as in mails), else the host of this request."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or current_app.config.get("BASE_URL")
     path = url_for("voice.start", token=token)
     return base.rstrip("/") + path if base else url_for("voice.start", token=token, _external=True)
 
