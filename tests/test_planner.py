@@ -129,6 +129,7 @@ def test_comparison_runs_in_background_and_prints(app, planner, db):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "만족도" in text and "기준" in text  # Korean labels render as text
+    assert "1명 추가" in text and "11:00" in text   # the changes tested, in words
 
 
 def test_cancel_stops_a_running_job(app, planner, db):

@@ -237,3 +237,26 @@ def test_several_what_ifs_of_one_baseline_side_by_side(app, planner, db):
     heads = re.findall(r"<th><a [^>]*>#\d+</a> (.*?)</th>", table)
     assert heads == ["one more person at ordering 11:00–14:00", "free samples while waiting"]
     assert table.count("<tr>") >= 5    # wait, p90, satisfaction, left, staff-hours
+
+
+def test_a_baseline_for_one_weekday_uses_that_days_rota(app, planner, db):
+    import yaml
+
+    client, auth = planner
+    assert app.test_cli_runner().invoke(args=["import-rota", str(EXAMPLES / "rota.csv")]).exit_code == 0
+
+    def servers_at_18(weekday):
+        r = client.post("/planner/baseline", data={"scope": f"s{store_id(db, 'HD02')}", "date_from": "2000-01-01",
+                                                   "date_to": "2100-01-01", "weekday": weekday,
+                                                   "csrf_token": auth.token("/planner/")})
+        assert r.status_code == 302, r.get_data(as_text=True)[-800:]
+        row = planning.get_scenario(db, int(r.headers["Location"].rstrip("/").split("/")[-1]), 1)
+        shifts = yaml.safe_load(row["baseline_yaml"])["stations"][0]["shifts"]
+        minute = (18 - int(row["calibration"]["open_time"][:2])) * 60
+        return next(s["servers"] for s in shifts if s["from_min"] <= minute < s["to_min"])
+
+    assert (servers_at_18("0"), servers_at_18("5")) == (3, 3)
+    assert servers_at_18("") == 3
+    saturday_15 = planning.staffing_for(db, [store_id(db, "HD02")], 5)
+    assert {r["hour"]: r["servers"] for r in saturday_15}[15] == 3      # Saturday's own row
+    assert {r["hour"]: r["servers"] for r in planning.staffing_for(db, [store_id(db, "HD02")], 0)}[15] == 2
