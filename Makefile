@@ -57,6 +57,7 @@ benchmarks: setup
 	$(PY) benchmarks/sim_vs_ciw.py
 	$(PY) benchmarks/report_pdf.py
 	$(PY) benchmarks/scale.py --stores 600 --days 365
+	$(PY) benchmarks/photo_upload.py
 
 clean:
 	rm -rf $(VENV) *.egg-info tests/artifacts
