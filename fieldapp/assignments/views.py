@@ -16,6 +16,7 @@ from flask_login import current_user
 from fieldapp.auth.capabilities import STORE_SIDE_ROLES, requires
 from fieldapp.storage import assignments, audit_log, checklist_store, stores, users
 from fieldapp.storage.db import get_db
+from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("assignments", __name__)
 
@@ -44,7 +45,7 @@ def index():
             return redirect(url_for("assignments.index"))
     listing = assignments.open_in_stores(db, [s["id"] for s in visible], with_covert=not store_side)
     return render_template("assignments/index.html", errors=errors, form=form, listing=listing,
-                           covert_allowed=not store_side, today=date.today().isoformat(),
+                           covert_allowed=not store_side, today=today_local(),
                            **choices), (422 if errors else 200)
 
 

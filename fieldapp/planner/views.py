@@ -25,6 +25,7 @@ from fieldapp.planner import observations, whatif, words
 from fieldapp.planner import report as planner_report
 from fieldapp.storage import audit_log, planning, stores
 from fieldapp.storage.db import get_db
+from fieldapp.web.timefmt import today_local
 from fieldapp.web import htmx as web_htmx
 from simulation import ScenarioError, scenario_from_dict, scenario_to_yaml
 
@@ -43,7 +44,7 @@ def _planner_words() -> dict:
 @requires("planner.use")
 def index():
     db = get_db()
-    today = date.today()
+    today = date.fromisoformat(today_local())  # the organisation's day, not the server's
     org_stores = stores.org_stores(db, current_user.org_id)
     return render_template("planner/index.html", stores=org_stores,
                            store_types=sorted({s["store_type"] for s in org_stores}),
