@@ -6,15 +6,16 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from fieldapp.planner import charts as planner_charts
+from fieldapp.planner import words
 
 # (metric key in simulation.compare, label, unit, higher is better)
 COMPARE_ROWS = (
-    ("wait_min", _l("Mean wait"), "min", False),
-    ("wait_p90", _l("Wait that 9 in 10 customers do not exceed"), "min", False),
-    ("perceived_wait_min", _l("How long the wait feels"), "min", False),
+    ("wait_min", _l("Mean wait"), _l("min"), False),
+    ("wait_p90", _l("Wait that 9 in 10 customers do not exceed"), _l("min"), False),
+    ("perceived_wait_min", _l("How long the wait feels"), _l("min"), False),
     ("satisfaction", _l("Satisfaction (0-100)"), "", True),
     ("abandonment_rate", _l("Customers who left"), "%", False),
-    ("staff_hours", _l("Staff-hours (people × hours)"), "h", None),
+    ("staff_hours", _l("Staff-hours (people × hours)"), "", None),
 )
 
 
@@ -41,8 +42,6 @@ def job_view(job: dict) -> dict:
 
 def side_by_side(jobs: list[dict]) -> list[dict]:
     """Finished comparisons of one baseline as columns: what changed, in words, and the results."""
-    from fieldapp.planner import words
-
     columns = []
     for job in jobs:
         view = _compare_view(job["result"])
@@ -91,7 +90,8 @@ def _compare_view(result: dict) -> dict:
                      else (m["diff"] > 0) == better_up})
     for key, m in metrics.items():
         if key.startswith("stations.") and key.endswith(".utilization"):
-            rows.append({"key": key, "label": f"{key.split('.')[1]}: " + str(_l("utilisation")), "unit": "%",
+            rows.append({"key": key, "label": str(_l("How busy the staff are")) + ": "
+                         + words.station_name(key.split(".")[1]), "unit": "%",
                          "base": m["base"] * 100, "changed": m["changed"] * 100, "diff": m["diff"] * 100,
                          "ci95": [v * 100 if v is not None else None for v in m["ci95"]],
                          "significant": m["significant"], "good": None})
