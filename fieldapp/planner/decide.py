@@ -12,8 +12,14 @@ from flask_login import current_user
 
 from fieldapp.auth.capabilities import requires
 from fieldapp.planner import imports, whatif, words
-from fieldapp.planner.views import (_job_or_404, _job_title, _scenario_or_404, bp, rota_by_station,
-                                    workspace_context)
+from fieldapp.planner.views import (
+    _job_or_404,
+    _job_title,
+    _scenario_or_404,
+    bp,
+    rota_by_station,
+    workspace_context,
+)
 from fieldapp.storage import audit_log, planning, stores
 from fieldapp.storage.db import get_db
 from fieldapp.web import htmx as web_htmx

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from fieldapp.storage import audit_log, planning, stores
-from simulation.calibration.records import _Bad, _count, _day, _hhmm, _hour, _servers, _slot
+from simulation.calibration.records import (
+    _Bad,
+    _count,
+    _day,
+    _hhmm,
+    _hour,
+    _servers,
+    _slot,
+)
 
 KINDS = {
     "traffic": {"required": ("store", "day", "slot_start", "count"), "optional": ()},

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def test_planner_uploads_staffs_tries_and_adopts(live_server, phone):  # noqa: PLR0915 one story
+def test_planner_uploads_staffs_tries_and_adopts(live_server, phone):
     base = live_server.base_url
     page = phone
     page.set_default_timeout(90000)
