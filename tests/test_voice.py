@@ -322,3 +322,19 @@ def test_demo_drivers_find_the_weights_the_demo_was_generated_with(db):
     ranked = [r["touchpoint"].key for r in sorted(d["rows"], key=lambda r: -r["result"].share)]
     assert set(ranked[:3]) == set(sorted(WEIGHTS, key=WEIGHTS.get)[-3:])
     assert d["drivers"].n >= 100 and all(r["result"].low <= r["result"].share <= r["result"].high for r in d["rows"])
+
+
+def test_coordinator_invites_panel_members_by_personal_links(client, db, link):
+    Auth(client).login("reviewer")
+    token = Auth(client).token(f"/voice/rounds/{link['round_id']}")
+    before = len(store.links_of_round(db, link["round_id"], "panel"))
+    bad = client.post(f"/voice/rounds/{link['round_id']}/invites",
+                      data={"csrf_token": token, "store_id": link["store_id"], "labels": "  "})
+    assert bad.status_code == 422 and 'class="field-error"' in bad.get_data(as_text=True)
+    ok = client.post(f"/voice/rounds/{link['round_id']}/invites",
+                     data={"csrf_token": token, "store_id": link["store_id"], "labels": "패널 최\nPanel Lee\n"})
+    assert ok.status_code == 302
+    panel = store.links_of_round(db, link["round_id"], "panel")
+    assert len(panel) == before + 2 and {"패널 최", "Panel Lee"} <= {x["label"] for x in panel}
+    page = client.get(f"/voice/rounds/{link['round_id']}").get_data(as_text=True)
+    assert all(f"/v/{x['token']}" in page for x in panel)

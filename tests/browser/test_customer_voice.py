@@ -68,9 +68,11 @@ def test_customer_answers_on_a_phone_and_the_manager_sees_it(live_server, browse
     next_stage(phone)
 
     assert phone.url.endswith("/finish")
+    assert_fits_phone(phone)
+    shot(phone, "42-customer-voice-consent")
     next_stage(phone)
     assert phone.url.endswith("/thanks")
-    shot(phone, "42-customer-voice-thanks")
+    shot(phone, "42-customer-voice-thanks-page")
 
     manager = browser.new_context(**PHONE, locale="ko-KR").new_page()
     login(manager, base, "manager2")
