@@ -45,8 +45,8 @@ def served(instance: Path, *, workers: int = 2, threads: int = 4):
         for _ in range(300):  # up to 60 s on a busy machine: readiness, not a timed assertion
             if proc.poll() is not None:
                 raise RuntimeError(proc.stderr.read().decode(errors="replace"))
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(base + "/login", timeout=5).status_code == 200:
+            with contextlib.suppress(requests.RequestException):  # not up yet, or busy
+                if requests.get(base + "/login", timeout=10).status_code == 200:
                     break
             time.sleep(0.2)
         else:

@@ -79,7 +79,7 @@ def test_an_answer_racing_the_submit_lands_before_the_frozen_score_or_gets_409(i
     score is frozen (and counted in it) or refused with 409; none contradicts the score."""
     visit_id = _answered_visit(instance)
     db = connect(str(instance / "cem.sqlite3"))
-    item = next(i for i in doughnut().items() if i.type == "yes_no")
+    item = next(i for i in doughnut().items() if i.type == "yes_no" and not i.photo_on_fail)
     with served(instance) as base:
         phones = [Phone(base) for _ in range(PHONES)]
         for phone in phones:
@@ -113,7 +113,7 @@ def test_an_answer_to_a_submitted_visit_is_refused_by_storage(instance):
     db = connect(str(instance / "cem.sqlite3"))
     user_id = visits.get_visit(db, visit_id)["auditor_id"]
     workflow.submit(db, visit_id, user_id)
-    item = next(i for i in doughnut().items() if i.type == "yes_no")
+    item = next(i for i in doughnut().items() if i.type == "yes_no" and not i.photo_on_fail)
     with pytest.raises(visits.Frozen):
         visits.save_answer(db, visit_id=visit_id, item_key=item.key, value="no", user_id=user_id)
     with pytest.raises(visits.Frozen):
@@ -141,4 +141,22 @@ def test_a_corrective_action_marked_done_at_once_from_many_phones_is_done_once(i
     logged = db.execute("SELECT count(*) FROM audit_log WHERE action = 'action_done' AND object_id = ?",
                         [str(action_id)]).fetchone()[0]
     assert logged == 1 and action_store.get_action(db, action_id)["status"] == "done"
+    db.close()
+
+
+def test_completing_an_action_twice_with_a_stale_read_counts_once(instance):
+    """The done-once rule sits in the UPDATE (WHERE status = 'open'), not in the route's
+    read: two requests that both read "open" still make one done and one log line."""
+    from fieldapp.actions import workflow as action_workflow
+
+    db = connect(str(instance / "cem.sqlite3"))
+    action_id = db.execute("SELECT id FROM actions WHERE status = 'open' ORDER BY id LIMIT 1").fetchone()[0]
+    manager = users.get_by_username(db, "manager")
+    stale = action_store.get_action(db, action_id)  # both requests read it while open
+    action_workflow.complete(db, stale, actor_id=manager["id"])
+    with pytest.raises(Exception):
+        action_workflow.complete(db, stale, actor_id=manager["id"])
+    logged = db.execute("SELECT count(*) FROM audit_log WHERE action = 'action_done' AND object_id = ?",
+                        [str(action_id)]).fetchone()[0]
+    assert logged == 1
     db.close()
