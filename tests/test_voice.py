@@ -338,3 +338,13 @@ def test_coordinator_invites_panel_members_by_personal_links(client, db, link):
     assert len(panel) == before + 2 and {"패널 최", "Panel Lee"} <= {x["label"] for x in panel}
     page = client.get(f"/voice/rounds/{link['round_id']}").get_data(as_text=True)
     assert all(f"/v/{x['token']}" in page for x in panel)
+
+
+def test_back_from_the_consent_page_goes_to_the_last_stage(client, link):
+    c = Customer(client, link["token"])
+    for path, data in [("/0", {"wait_rating": "4"}), ("/1", {"saw_line": "no"}), ("/2", {"clean_rating": "4"}),
+                       ("/3", {"got_sample": "no"}), ("/4", {"staff_rating": "5"}),
+                       ("/5", {"overall_rating": "4", "recommend": "9"})]:
+        c.post(path, data)
+    page = c.get("/finish").get_data(as_text=True)
+    assert f'href="/v/{link["token"]}/5"' in page

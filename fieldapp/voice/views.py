@@ -211,7 +211,9 @@ def finish(token: str):
             return redirect(url_for("voice.thanks", token=token))
     return render_template("voice/finish.html", link=link, checklist=checklist, form=form, errors=errors,
                            honeypot=HONEYPOT, retention=link["retention_days"],
-                           back=url_for("voice.stage", token=token, index=0)), (422 if errors else 200)
+                           back=_next_url(token, checklist, workflow.customer_stages(checklist),
+                                          len(workflow.customer_stages(checklist)), _answers(response), -1)), \
+        (422 if errors else 200)
 
 
 def _first_missing(checklist, answers) -> int | None:
