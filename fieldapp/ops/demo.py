@@ -122,9 +122,9 @@ def _seed_adopted_change(db, photo_dir, checklist, row_id, store_ids, user_ids, 
                   from_day=start.isoformat(), scenario=scenario, open_hour=OPEN_HOUR)
     follow = random.Random(18)
     made = 0
-    for i in range(16):
-        for day, staffing in ((start - timedelta(days=1 + i * 13 // 15), STAFFING[ADOPTED_STORE]),
-                              (start + timedelta(days=i * 13 // 15), adopted_staffing(STAFFING[ADOPTED_STORE]))):
+    for i in range(24):
+        for day, staffing in ((start - timedelta(days=1 + i * 13 // 23), STAFFING[ADOPTED_STORE]),
+                              (start + timedelta(days=i * 13 // 23), adopted_staffing(STAFFING[ADOPTED_STORE]))):
             _make_visit(db, follow, photo_dir, checklist, row_id, store_ids[ADOPTED_STORE], user_ids["shopper"],
                         user_ids["reviewer"], day, quality, (traffic, staffing), True,
                         final=_final_status((today - day).days), hour=follow.choice((11, 12, 13)))

@@ -139,10 +139,12 @@ def _verdict(measure, predicted, change, did, adopted, start, today) -> dict:
     if excludes_prediction:
         return {"code": "not_delivered", "n_after": n_after, "n_before": n_before}
     # the interval holds both no change and the prediction: how many more visits until it does not
+    # narrow enough to exclude zero with some margin, for the smaller of the predicted and measured effect
     half = (hi - lo) / 2
-    target = abs(p) if p else half / 2     # narrow enough to exclude zero if the prediction is right
-    factor = (half / target) ** 2 if target > 0 else 4
-    more = max(int(math.ceil(n_after * (factor - 1))), 1)
+    effect = min(abs(p), abs(change["mean"])) if p and change["mean"] * p > 0 else abs(p or 0)
+    target = 0.8 * effect if effect > 0 else half / 2
+    factor = (half / target) ** 2
+    more = max(int(math.ceil(n_after * (factor - 1))), 2)
     return {"code": "unclear", "n_after": n_after, "n_before": n_before, "more": more,
             "ready_by": ready_by(more)}
 
