@@ -260,3 +260,30 @@ def test_a_baseline_for_one_weekday_uses_that_days_rota(app, planner, db):
     saturday_15 = planning.staffing_for(db, [store_id(db, "HD02")], 5)
     assert {r["hour"]: r["servers"] for r in saturday_15}[15] == 3      # Saturday's own row
     assert {r["hour"]: r["servers"] for r in planning.staffing_for(db, [store_id(db, "HD02")], 0)}[15] == 2
+
+
+def test_the_sample_xlsx_rota_imports_like_the_csv(app, db):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import-rota", str(EXAMPLES / "rota.csv")]).exit_code == 0
+    again = runner.invoke(args=["import-rota", str(EXAMPLES / "rota.xlsx")])
+    assert again.exit_code == 0 and "0 new, 0 changed, 98 unchanged" in again.output
+
+
+@pytest.mark.parametrize("after,before,expected", [
+    ([0.4] * 5, [1.8] * 20, "too_early"),                          # 5 visits since: too few
+    ([0.4, 0.5, 0.3, 0.6, 0.2] * 4, [1.8, 1.5, 2.1, 1.7, 1.9] * 4, "delivered"),
+    ([1.7, 1.9, 1.8, 2.0, 1.6] * 4, [1.8, 1.5, 2.1, 1.7, 1.9] * 4, "not_delivered"),
+    ([0.0, 4.0, 0.2, 3.0, 0.1] * 2, [3.0, 0.0, 2.5, 0.1, 1.9] * 2, "unclear"),
+])
+def test_the_delivery_verdict_reads_the_interval_against_the_prediction(after, before, expected):
+    from datetime import date
+
+    from fieldapp.planner import outcomes
+
+    adopted = {"before": {"wait": outcomes._mean_ci(before)}, "after": {"wait": outcomes._mean_ci(after)}}
+    change = outcomes._difference([(1, adopted["after"]["wait"]), (-1, adopted["before"]["wait"])])
+    verdict = outcomes._verdict("wait", {"mean": -1.1, "ci95": [-1.5, -0.7]}, change, None, adopted,
+                                date(2026, 11, 17), date(2026, 12, 1))
+    assert verdict["code"] == expected
+    if expected in ("too_early", "unclear"):
+        assert verdict["more"] >= 2 and verdict["ready_by"] > "2026-12-01"
