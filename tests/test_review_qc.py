@@ -114,3 +114,19 @@ def test_queue_flags_waiting_time_and_resubmissions(app, submitted, reviewer, db
     row = home[home.index(f'href="/review/{submitted}"'):]
     row = row[:row.index("</li>")]
     assert "waiting 2 d 2 h" in row and "resubmitted (2×)" in row
+
+
+def test_proof_flags_a_visit_started_outside_its_assignment_window(app, db):
+    from fieldapp.audit import view_models
+    from fieldapp.review import proof
+    from fieldapp.storage import visits
+    assignment = next(db.query("SELECT a.* FROM assignments a JOIN users u ON u.id = a.auditor_id "
+                               "WHERE u.username = 'shopper' ORDER BY a.id LIMIT 1"))
+    db.execute("UPDATE assignments SET window_start = '2026-01-05', window_end = '2026-01-09' WHERE id = ?",
+               [assignment["id"]])
+    visit_id = visits.create_visit(db, checklist_row_id=assignment["checklist_row_id"],
+                                   store_id=assignment["store_id"], auditor_id=assignment["auditor_id"],
+                                   covert=True, assignment_id=assignment["id"],
+                                   started_at="2026-01-12T01:00:00+00:00")
+    found = proof.proof_of(db, view_models.build(db, visits.get_visit(db, visit_id)))
+    assert ("outside_window", {"day": "2026-01-12", "start": "2026-01-05", "end": "2026-01-09"}) in found.flags

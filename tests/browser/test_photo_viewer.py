@@ -40,13 +40,18 @@ def test_big_photo_is_downsized_on_the_phone_before_upload(live_server, phone):
         XMLHttpRequest.prototype.send = function (body) {
             if (body instanceof FormData && body.get('photo')) window.__sent.push(body.get('photo').size);
             return send.call(this, body); }; }""")
+    # a file that is no photo: refused next to the item; the next try clears that error
+    phone.locator(f"#item-{item.key} input[type=file]").set_input_files(
+        files=[{"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo at all"}])
+    expect(phone.locator(f"#item-{item.key} .field-error")).to_have_count(1)
     big = camera_photo()
     phone.locator(f"#item-{item.key} input[type=file]").set_input_files(
         files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": big},
                {"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": big}])
     expect(phone.locator(f"#item-{item.key} a.photo-link")).to_have_count(2)
+    expect(phone.locator(f"#item-{item.key} .field-error")).to_have_count(0)
     shot(phone, "13-after-photo-uploaded")
-    sizes = phone.evaluate("() => window.__sent")
+    sizes = phone.evaluate("() => window.__sent")[1:]  # the refused file went first
     assert len(sizes) == 2 and max(sizes) < len(big) / 2, (sizes, len(big))
     db = connect(live_server.config["DATABASE"])
     rows = list(db.query("SELECT width, height, taken_at FROM photos WHERE visit_id = ?", [visit_id]))
