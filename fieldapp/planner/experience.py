@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fieldapp.planner import observations
-from fieldapp.storage import checklist_store, planning
+from fieldapp.storage import checklist_store, journey, planning
 from simulation.experience import DEFAULT_MULTIPLIERS
 from simulation.wait_feeling import WaitFeelingError, estimate_wait_factors
 
@@ -33,7 +33,7 @@ def _present(value) -> bool:
 def field_records(db, store_ids: list[int], date_from: str, date_to: str, need_rating: bool = True) -> list[dict]:
     """One record per visit: wait_min, rating (None when not given and not ``need_rating``), the
     three factors as booleans, and the store-local clock hour the wait began."""
-    rows = planning.timings_for(db, store_ids, date_from, date_to)
+    rows = journey.marks_for(db, store_ids, date_from, date_to)  # each visit's journey clock
     records = observations.timing_records(rows)
     waits = observations.waits_by_visit(records)
     order = sorted(waits)
@@ -42,8 +42,9 @@ def field_records(db, store_ids: list[int], date_from: str, date_to: str, need_r
     stage_of: dict[int, str] = {}
     for row in rows:
         if row["event"] == observations.ARRIVE and row["visit_id"] not in stage_of:
-            checklist = checklist_store.load_pinned(db, row["checklist_row_id"])
-            stage_of[row["visit_id"]] = checklist.stage_of(row["item_key"]).key
+            stage = observations.queueing_stage(checklist_store.load_pinned(db, row["checklist_row_id"]))
+            if stage is not None:
+                stage_of[row["visit_id"]] = stage
     emotions = planning.stage_emotions(db, list(stage_of))
     keys = [k for keys in FACTOR_ITEMS.values() for k in keys]
     answers = planning.answers_for(db, list(stage_of), keys)

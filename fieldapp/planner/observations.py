@@ -59,7 +59,7 @@ def rating_pairs(db, rows: list[dict], waits: dict[int, float]) -> list[dict]:
     queue_stage: dict[int, str] = {}
     for row in rows:
         if row["event"] == ARRIVE and row["visit_id"] not in queue_stage:
-            stage = _queue_stage(checklist_store.load_pinned(db, row["checklist_row_id"]))
+            stage = queueing_stage(checklist_store.load_pinned(db, row["checklist_row_id"]))
             if stage is not None:
                 queue_stage[row["visit_id"]] = stage
     emotions = planning.stage_emotions(db, list(queue_stage))
@@ -67,7 +67,7 @@ def rating_pairs(db, rows: list[dict], waits: dict[int, float]) -> list[dict]:
             for v, stage in queue_stage.items() if v in waits and (v, stage) in emotions]
 
 
-def _queue_stage(checklist) -> str | None:
+def queueing_stage(checklist) -> str | None:
     """The stage where the shopper queues: that of the first timed item starting at the arrival."""
     for item in checklist.items():
         if item.type == "timer" and item.timer_events[0] == ARRIVE:
