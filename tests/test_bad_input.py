@@ -26,7 +26,7 @@ def _paths_with_ids(app, value: int):
             else:
                 conv = rule._converters[name]
                 sample = getattr(conv, "items", None) or ["x"]
-                path = re.sub(rf"<[^>]*\b{name}>", sorted(sample)[0] if sample else "x", path)
+                path = re.sub(rf"<[^>]*\b{name}>", min(sample) if sample else "x", path)
         yield rule, path
 
 

@@ -6,10 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fieldapp.auth.capabilities import shows_auditor_name
-from fieldapp.storage import assignments, checklist_store, stores, users, visits
-from fieldapp.audit import workflow
-from tests.audit_helpers import doughnut
-from tests.conftest import Auth
+from fieldapp.storage import assignments, checklist_store, users, visits
 
 
 def _manager_store(db):
@@ -66,13 +63,12 @@ def _overt_released_visit_by_shopper(app, db) -> int:
     """An overt visit by the mystery shopper at the manager's store, released."""
     _manager, store_id = _manager_store(db)
     shopper = users.get_by_username(db, "shopper")
-    reviewer = users.get_by_username(db, "reviewer")
     row_id = checklist_store.latest_checklists(db)[0]["id"]
     visit_id = visits.create_visit(db, checklist_row_id=row_id, store_id=store_id,
                                    auditor_id=shopper["id"], covert=False)
     checklist = checklist_store.load_pinned(db, row_id)
-    from tests.audit_helpers import passing_value
     from checklists import parse_answer
+    from tests.audit_helpers import passing_value
     for item in checklist.items():
         if item.type == "photo":
             continue

@@ -35,10 +35,10 @@ def test_without_a_visit_start_a_month_back_is_the_limit():
 
 # --- through the routes ---------------------------------------------------------
 
-import json  # noqa: E402
-from datetime import timedelta  # noqa: E402
+import json
+from datetime import timedelta
 
-from tests.audit_helpers import answer, doughnut, start_assignment  # noqa: E402
+from tests.audit_helpers import answer, doughnut, start_assignment
 
 
 def _item(type_):

@@ -154,7 +154,7 @@ def test_completing_an_action_twice_with_a_stale_read_counts_once(instance):
     manager = users.get_by_username(db, "manager")
     stale = action_store.get_action(db, action_id)  # both requests read it while open
     action_workflow.complete(db, stale, actor_id=manager["id"])
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017  (the old code raised nothing: that is the bug)
         action_workflow.complete(db, stale, actor_id=manager["id"])
     logged = db.execute("SELECT count(*) FROM audit_log WHERE action = 'action_done' AND object_id = ?",
                         [str(action_id)]).fetchone()[0]

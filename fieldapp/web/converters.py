@@ -14,7 +14,7 @@ SQLITE_MAX_INT = 2 ** 63 - 1
 
 
 class BoundedIntConverter(IntegerConverter):
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+    def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", SQLITE_MAX_INT)
         super().__init__(map, *args, **kwargs)
 
