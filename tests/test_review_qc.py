@@ -130,3 +130,16 @@ def test_proof_flags_a_visit_started_outside_its_assignment_window(app, db):
                                    started_at="2026-01-12T01:00:00+00:00")
     found = proof.proof_of(db, view_models.build(db, visits.get_visit(db, visit_id)))
     assert ("outside_window", {"day": "2026-01-12", "start": "2026-01-05", "end": "2026-01-09"}) in found.flags
+
+
+def test_a_returned_visit_is_on_top_of_the_auditors_home_with_the_note(app, client, auth, submitted, reviewer):  # noqa: F811
+    rclient, rauth = reviewer
+    rclient.post(f"/review/{submitted}/decide", data={"decision": "return", "comment": "영수증 사진을 다시 찍어 주세요",
+                                                      "csrf_token": rauth.token()})
+    home = client.get("/home").get_data(as_text=True)
+    assert 'id="returned"' in home
+    if 'id="assignments"' in home:  # the returned visit comes before new assignments
+        assert home.index('id="returned"') < home.index('id="assignments"')
+    assert "영수증 사진을 다시 찍어 주세요" in home[home.index('id="returned"'):]
+    stage = client.get(f"/visits/{submitted}/stage/2").get_data(as_text=True)
+    assert "영수증 사진을 다시 찍어 주세요" in stage

@@ -28,6 +28,11 @@ def index():
     if current_user.role == "auditor":
         context["assignments"] = assignments.open_for_auditor(db, current_user.id, today_local())
         context["my_visits"] = visits.visits_of_auditor(db, current_user.id, limit=20)
+        from fieldapp.storage import review_queue
+
+        returned = [v for v in context["my_visits"] if v["status"] == "returned"]
+        notes = review_queue.return_notes(db, [v["id"] for v in returned])
+        context["returned"] = [dict(v, return_note=notes.get(v["id"], "")) for v in returned]
     elif current_user.role == "manager":
         store_ids = stores.visible_store_ids(db, user)
         context["stores"] = stores.stores_by_ids(db, store_ids)
