@@ -89,9 +89,13 @@ def call(client, token, method, url, endpoint, targets):
     def fill(values):
         return {k: v.format(**targets) for k, v in values.items()}
     if method == "GET":
-        return client.get(url, query_string=fill(QUERY.get(endpoint, {})))
-    return client.post(url, data={"csrf_token": token, **fill(FORM.get(endpoint, {}))},
-                       headers={"X-CSRFToken": token})
+        response = client.get(url, query_string=fill(QUERY.get(endpoint, {})))
+    else:
+        response = client.post(url, data={"csrf_token": token, **fill(FORM.get(endpoint, {}))},
+                               headers={"X-CSRFToken": token})
+    response.get_data()  # a streamed body is read to its end, so a failure inside it shows
+    response.close()
+    return response
 
 
 def denied(response) -> bool:

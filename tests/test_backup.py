@@ -27,8 +27,11 @@ def _count(path, sql, params=()):
 
 
 def _a_draft_visit(db) -> tuple[int, int]:
-    row = db.execute("SELECT id, auditor_id FROM visits ORDER BY id LIMIT 1").fetchone()
-    return row[0], row[1]
+    """A visit still open for answers (submitted ones refuse saves), started for the test."""
+    row = db.execute("SELECT checklist_row_id, store_id, auditor_id FROM visits ORDER BY id LIMIT 1").fetchone()
+    visit_id = visits.create_visit(db, checklist_row_id=row[0], store_id=row[1], auditor_id=row[2],
+                                   covert=False)
+    return visit_id, row[2]
 
 
 class Writer(threading.Thread):

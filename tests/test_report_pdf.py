@@ -70,8 +70,12 @@ def test_visit_pdf_shows_reviewer_comments_and_escapes_notes(app, db):
     visit_id = released_visit(db, "GN01")
     reviewer = next(db.query("SELECT id FROM users WHERE username = 'reviewer'"))["id"]
     comments.add_comment(db, visit_id=visit_id, author_id=reviewer, body="계산대 정리가 필요합니다")
-    visits.save_answer(db, visit_id=visit_id, item_key="entrance_clean", value="yes", user_id=reviewer,
-                       note='<img src="file:///etc/passwd"> 유리문')
+    # the auditor's note as it was stored before the visit froze (saves now refuse a released visit)
+    db.execute("UPDATE answers SET note = ? WHERE visit_id = ? AND item_key = 'entrance_clean'",
+               ['<img src="file:///etc/passwd"> 유리문', visit_id])
+    db.conn.commit()
+    assert db.execute("SELECT note FROM answers WHERE visit_id = ? AND item_key = 'entrance_clean'",
+                      [visit_id]).fetchone()[0].endswith("유리문")
     manager, _ = login(app, "manager")
     data = manager.get(f"/reports/visits/{visit_id}.pdf").data
     text = pdf_text(data)

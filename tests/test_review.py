@@ -102,4 +102,9 @@ def test_assignment_form_keeps_values_and_names_errors(app, db):
                                            "auditor_id": auditor, "window_start": "2026-12-01",
                                            "window_end": "2026-12-02", "covert": "1",
                                            "csrf_token": auth.token()})
+    assert r.status_code == 422  # a store never plans its own mystery shop (issue 12)
+    staff = next(db.query("SELECT id FROM users WHERE username = 'staff'"))["id"]
+    r = manager.post("/assignments", data={"store_id": own, "checklist_row_id": checklist,
+                                           "auditor_id": staff, "window_start": "2026-12-01",
+                                           "window_end": "2026-12-02", "csrf_token": auth.token()})
     assert r.status_code == 302

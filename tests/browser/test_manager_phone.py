@@ -33,9 +33,10 @@ def test_manager_pages_fit_a_phone(live_server, phone):
     shot(phone, "13-manager-period-report-phone")
 
 
-def test_admin_menu_of_six_links_wraps_on_a_phone(live_server, phone):
+def test_admin_menu_wraps_on_a_phone(live_server, phone):
+    """The admin's long menu (people, stores, checklists, schedules, ...) wraps; no link is off screen."""
     base = live_server.base_url
     login(phone, base, "admin")
-    assert phone.locator(".topnav a").count() == 6
+    assert phone.locator(".topnav a").count() >= 12
     for path in ("/home", "/admin/audit-log", "/planner/"):
         check_fits(phone, base + path)
