@@ -125,8 +125,20 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
         draft.flush(conn)
     conn.execute("ANALYZE")
     db.close()
-    return {**counts, "region": region, "draft_visit": visit_id, "checklist": checklist,
-            "size_mb": os.path.getsize(path) / 2**20}
+    built = {**counts, "region": region, "draft_visit": visit_id, "size_mb": os.path.getsize(path) / 2**20}
+    (folder / "built.json").write_text(json.dumps({**built, "today": today.isoformat()}))
+    return {**built, "checklist": checklist}
+
+
+def reuse(folder: Path, today: date) -> dict | None:
+    """The chain ``build`` left in ``folder`` (``--keep``), if it was built today."""
+    meta = folder / "built.json"
+    if not meta.exists():
+        return None
+    built = json.loads(meta.read_text())
+    if built.pop("today") != today.isoformat():
+        return None
+    return {**built, "checklist": load_library()[demo.DOUGHNUT]}
 
 
 def template_pool(rng, checklist, size: int) -> list[dict]:
@@ -200,9 +212,9 @@ class _Batch:
         scored = status != "draft"
         if scored:
             stages, tps, items = t["rows"]
-            r["stages"] += [(visit_id, k, v) for _, k, v in stages]
-            r["tps"] += [(visit_id, k, v) for _, k, v in tps]
             where = (store_id, at(0), row_id, int(status == "released"))
+            r["stages"] += [(visit_id, *row[1:3], *where) for row in stages]
+            r["tps"] += [(visit_id, k, v) for _, k, v in tps]
             r["items"] += [(visit_id, *row[1:5], *where) for row in items]
             self.n_items += len(items)
         released = at(t["seconds"] + 20 * 3600)
@@ -342,6 +354,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (after one warm-up)")
     parser.add_argument("--saves", type=int, default=60, help="answer saves per phase")
+    parser.add_argument("--keep", metavar="DIR", help="build the chain into DIR, or reuse the one already there")
     args = parser.parse_args()
     today = datetime.now(KST).date()
     rows: list[tuple] = []
@@ -356,9 +369,11 @@ def main() -> None:
                      "yes" if limit(med, high) else "NO"))
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        built = build(folder, args.stores, args.days, today)
+        built = reuse(folder, today) if args.keep else None
+        built = built or build(folder, args.stores, args.days, today)
         build_s = time.perf_counter() - t
         print(f"built {args.stores} stores x {args.days} days: {built['visits']} visits, {built['answers']} answers, "
               f"{built['item_rows']} item result rows, {built['size_mb']:.0f} MB, in {build_s:.0f} s; "

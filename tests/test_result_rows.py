@@ -126,6 +126,16 @@ def test_submit_stores_rows_equal_to_the_scorer(chain_db, checklist_id, data):
     assert_rows_equal_scorer(db, visit_id, checklist, workflow.scoring_answers(db, checklist, visit_id))
 
 
+def assert_stage_rows_say_where(db):
+    """Every stage row carries its visit's store, start, version and released flag."""
+    assert db.execute("SELECT count(*) FROM visit_stage_results r JOIN visits v ON v.id = r.visit_id "
+                      "WHERE r.store_id IS NOT v.store_id OR r.started_at IS NOT v.started_at "
+                      "OR r.checklist_row_id IS NOT v.checklist_row_id "
+                      "OR r.released IS NOT (v.status = 'released')").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM visit_stage_results WHERE released = 1").fetchone()[0] > 20
+    assert db.execute("SELECT count(*) FROM visit_stage_results WHERE released = 0").fetchone()[0] > 0
+
+
 def test_migration_backfills_the_demo(instance):
     """On the demo as it was before 0008, the migration fills rows equal to the scorer
     (and to the rows submit wrote)."""
@@ -134,15 +144,17 @@ def test_migration_backfills_the_demo(instance):
     written = {v: results.rows_of_visit(db, v) for (v,) in
                db.execute("SELECT id FROM visits WHERE score_json IS NOT NULL").fetchall()}
     assert len(written) > 20
+    assert_stage_rows_say_where(db)  # as submit and release wrote them
     with db.atomic():
         for table in ("visit_stage_results", "visit_touchpoint_results", "visit_item_results"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DROP INDEX visits_released")
         db.execute("DROP INDEX stage_notes_emotion")
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_result_rows'")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0008_result_rows', '0012_stage_rows_where')")
     db.close()
-    assert migrate(path) == ["0008_result_rows"]
+    assert migrate(path) == ["0008_result_rows", "0012_stage_rows_where"]
     db = connect(path)
+    assert_stage_rows_say_where(db)  # filled by 0012 from the visits
     for visit_id, rows in written.items():
         visit = visits.get_visit(db, visit_id)
         checklist = checklist_store.load_pinned(db, visit["checklist_row_id"])
@@ -205,7 +217,7 @@ def test_exports_are_generators_with_flat_memory(big_chain):
     assert len(rows) == len(data["visits"]) == data["visit_count"] > 2000
     assert [int(r["id"]) for r in rows] == [v["id"] for v in data["visits"]]
     assert sum(s["visits"] for s in data["stores"]) == data["visit_count"]
-    assert all(len(s["trend"]) == s["visits"] for s in data["stores"])
+    assert all(1 <= len(s["trend"]) <= results.SPARK_POINTS for s in data["stores"])  # a year: 120 visits
 
 
 def test_visits_export_holds_every_visit_of_the_period(app, db):
@@ -217,3 +229,32 @@ def test_visits_export_holds_every_visit_of_the_period(app, db):
     assert len(rows) == data["visit_count"] > 10
     assert [r["started_at"] for r in rows] == sorted((r["started_at"] for r in rows), reverse=True)
     assert date.fromisoformat(rows[-1]["started_at"][:10]) >= date.fromisoformat(data["filters"]["start"])
+
+
+def test_ranking_sums_and_sparklines_equal_the_visits(big_chain):
+    """Per store, the grouped scans give the visits' count, mean, passes and last
+    start, and a sparkline of slice means equal to averaging the visits by hand."""
+    folder, today, _built = big_chain
+    db = connect(str(folder / "cem.sqlite3"))
+    store_ids = [r[0] for r in db.execute("SELECT id FROM stores ORDER BY id")]
+    scope = results.scope(db, store_ids, today - timedelta(days=199), today)
+    got = results.store_summaries(db, scope)
+    series = results.store_series(db, scope, store_ids, points=12)
+    lo, hi = datetime.fromisoformat(scope.lo), datetime.fromisoformat(scope.hi)
+    span = (hi - lo).total_seconds()
+    for store_id in store_ids:
+        rows = db.execute("SELECT started_at, score, passed FROM visits WHERE store_id = ? AND status = 'released' "
+                          "AND started_at >= ? AND started_at < ? ORDER BY started_at",
+                          [store_id, scope.lo, scope.hi]).fetchall()
+        slices: dict[int, list] = {}
+        for started, score, _passed in rows:
+            at = int((datetime.fromisoformat(started) - lo).total_seconds() / span * 12)
+            slices.setdefault(at, []).append(score)
+        want_series = [sum(v) / len(v) for _, v in sorted(slices.items())]
+        agg = got[store_id]
+        assert agg["visits"] == len(rows) > 50
+        assert agg["average"] == pytest.approx(sum(r[1] for r in rows) / len(rows))
+        assert agg["passed"] == sum(r[2] for r in rows)
+        assert agg["last"] == rows[-1][0]
+        assert series[store_id] == pytest.approx(want_series) and 8 <= len(want_series) <= 12
+    db.close()

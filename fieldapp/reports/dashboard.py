@@ -8,6 +8,7 @@ HX-Request``); ``/dashboard.csv`` and ``/dashboard.json`` give the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
@@ -50,41 +51,93 @@ def parse_filters(args) -> Filters:
                    (args.get("stage") or "").strip())
 
 
-def dashboard_data(db, user: dict, f: Filters, *, series: bool = True) -> dict:
-    """Everything the dashboard shows, for the stores this user may see.
+RANKING_PAGE = 50     # stores per page of the ranking; the CSV has them all
+ACTIONS_SHOWN = 50    # most urgent actions on the page; the CSV has them all
 
-    Figures are SQL aggregates over the visits' result rows; ``series=False``
-    leaves the sparklines out (exports stream them).
+
+class Dashboard:
+    """What the dashboard shows, for the stores this user may see and the filters.
+
+    Every figure is an SQL aggregate over the visits' result rows, read the first
+    time a part is asked for: the page reads them all, an export only its table
+    (so its first byte leaves before the other tables are computed).
     """
-    visible = stores.stores_by_ids(db, stores.visible_store_ids(db, user))
-    regions = sorted({s["region"] for s in visible})
-    if f.region and f.region not in regions:
-        abort(404)
-    shown = [s for s in visible if not f.region or s["region"] == f.region]
-    ids = [s["id"] for s in shown]
-    checklists = reporting.checklists_used(db, [s["id"] for s in visible])
-    _checklist_id, scope = report_data.report_scope(db, ids, f.start, f.end, f.checklist or None,
-                                                    used=[c["checklist_id"] for c in checklists])
-    row_id = results.latest_row_id(db, scope)
-    checklist = checklist_store.load_pinned(db, row_id) if row_id else None
-    stages = list(checklist.stages) if checklist else []
-    if f.stage and f.stage not in {s.key for s in stages}:
-        f.stage = ""
-    today = today_local()
-    actions = action_store.actions_in_stores(db, ids, ("open", "done"))
-    for a in actions:
-        a["overdue"] = report_data.is_overdue(a, today)
-        a["item"] = _item(checklist, a["item_key"])
-    actions.sort(key=lambda a: (not a["overdue"], a["status"] != "open", a["due_date"]))
-    ranking = report_data.store_ranking(db, shown, scope, actions, today, f.stage or None, series=series)
-    visit_count = sum(r["visits"] for r in ranking)
-    hotspots = report_data.failed_item_counts(checklist, report_data.item_failures(db, checklist, scope),
-                                              visit_count,
-                                              f.stage or None) if checklist else []
-    recent = list(results.visits_newest_first(db, scope, 10))
-    return {"filters": f, "regions": regions, "checklists": checklists, "stages": stages,
-            "checklist": checklist, "ranking": ranking, "hotspots": hotspots, "recent": recent,
-            "actions": actions, "visit_count": visit_count, "scope": scope}
+
+    def __init__(self, db, user: dict, f: Filters):
+        self.db = db
+        visible = stores.stores_by_ids(db, stores.visible_store_ids(db, user))
+        self.filters = f
+        self.regions = sorted({s["region"] for s in visible})
+        if f.region and f.region not in self.regions:
+            abort(404)
+        self.shown = [s for s in visible if not f.region or s["region"] == f.region]
+        self.store_ids = [s["id"] for s in self.shown]
+        self.checklists = reporting.checklists_used(db, [s["id"] for s in visible])
+        _checklist_id, self.scope = report_data.report_scope(
+            db, self.store_ids, f.start, f.end, f.checklist or None,
+            used=[c["checklist_id"] for c in self.checklists])
+        row_id = results.latest_row_id(db, self.scope)
+        self.checklist = checklist_store.load_pinned(db, row_id) if row_id else None
+        self.stages = list(self.checklist.stages) if self.checklist else []
+        if f.stage and f.stage not in {s.key for s in self.stages}:
+            f.stage = ""
+        self.today = today_local()
+
+    def reading_from(self, db) -> Dashboard:
+        """The same dashboard reading through ``db`` (a streamed export's own connection)."""
+        self.db = db
+        return self
+
+    @cached_property
+    def ranking(self) -> list[dict]:
+        return report_data.store_ranking(self.db, self.shown, self.scope, self.today, self.filters.stage or None)
+
+    @cached_property
+    def visit_count(self) -> int:
+        if "ranking" in self.__dict__:
+            return sum(r["visits"] for r in self.ranking)
+        return results.summary(self.db, self.scope)["visits"]
+
+    @cached_property
+    def hotspots(self) -> list[dict]:
+        if self.checklist is None:
+            return []
+        return report_data.failed_item_counts(
+            self.checklist, report_data.item_failures(self.db, self.checklist, self.scope), self.visit_count,
+            self.filters.stage or None)
+
+    def actions_iter(self, limit: int | None = ACTIONS_SHOWN):
+        """Open and done actions of the shown stores, overdue first, then by due date."""
+        rows = action_store.actions_in_stores(self.db, self.store_ids, ("open", "done"), limit=limit)
+        for a in rows:
+            a["overdue"] = report_data.is_overdue(a, self.today)
+            a["item"] = _item(self.checklist, a["item_key"])
+            yield a
+
+    @cached_property
+    def actions(self) -> list[dict]:
+        out = list(self.actions_iter())
+        out.sort(key=lambda a: (not a["overdue"], a["status"] != "open", a["due_date"]))
+        return out
+
+    @property
+    def actions_cut(self) -> bool:
+        """More actions exist than the page shows."""
+        return len(self.actions) >= ACTIONS_SHOWN
+
+    @cached_property
+    def recent(self) -> list[dict]:
+        return list(results.visits_newest_first(self.db, self.scope, 10))
+
+    def page(self, number: int) -> dict:
+        """One page of the ranking: its rows, number, count of pages and the store range."""
+        pages = max(1, -(-len(self.ranking) // RANKING_PAGE))
+        number = min(max(1, number), pages)
+        first = (number - 1) * RANKING_PAGE
+        rows = list(report_data.with_series(self.db, self.scope, self.ranking[first:first + RANKING_PAGE],
+                                            self.filters.stage or None))
+        return {"rows": rows, "number": number, "pages": pages, "first": first + 1 if rows else 0,
+                "last": first + len(rows), "total": len(self.ranking)}
 
 
 def _item(checklist, key):
@@ -96,13 +149,22 @@ def _item(checklist, key):
         return None
 
 
+def parse_page(args) -> int:
+    """The ranking page asked for; a page that is not a number is a bad request."""
+    raw = args.get("page", "1")
+    if not raw.isdigit():
+        abort(400, description="page must be a whole number")
+    return int(raw)
+
+
 @bp.route("/dashboard")
 @requires("dashboard.read")
 def index():
-    data = dashboard_data(get_db(), current_user.row, parse_filters(request.args))
-    data["voice"] = voice_analytics.dashboard_block(get_db(), data)  # customers beside the shoppers
-    return web_htmx.render("dashboard/index.html", "dashboard/_body.html", d=data,
-                           sparkline=charts.sparkline, export_args=data["filters"].args())
+    data = Dashboard(get_db(), current_user.row, parse_filters(request.args))
+    page = data.page(parse_page(request.args))
+    voice = voice_analytics.dashboard_block(get_db(), data)  # customers beside the shoppers
+    return web_htmx.render("dashboard/index.html", "dashboard/_body.html", d=data, ranking_page=page, voice=voice,
+                           sparkline=charts.sparkline, export_args=data.filters.args())
 
 
 # --- exports --------------------------------------------------------------------
@@ -113,7 +175,7 @@ def index():
 def data_json():
     """The dashboard's data as JSON, same filters as the page; every visit of the period."""
     db = get_db()
-    data = dashboard_data(db, current_user.row, parse_filters(request.args), series=False)
+    data = Dashboard(db, current_user.row, parse_filters(request.args))
     audit_log.record_export(db, actor_id=current_user.id, object_type="dashboard",
                             detail=f"json {request.query_string.decode()[:200]}")
     role = current_user.role
@@ -128,8 +190,8 @@ def data_csv():
     if table not in CSV_TABLES:
         abort(404)
     db = get_db()
-    data = dashboard_data(db, current_user.row, parse_filters(request.args), series=False)
-    f = data["filters"]
+    data = Dashboard(db, current_user.row, parse_filters(request.args))
+    f = data.filters
     audit_log.record_export(db, actor_id=current_user.id, object_type="dashboard",
                             detail=f"{table}.csv {request.query_string.decode()[:200]}")
     role = current_user.role

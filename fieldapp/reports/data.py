@@ -171,7 +171,8 @@ def period_report(db, *, stores: list[dict], org_id: int, start: date, end: date
     if checklist is None:
         return report
     report.trend = results.trend(db, scope)
-    here, there = results.stage_means(db, scope), results.stage_means(db, chain) if chain else {}
+    keys = [st.key for st in checklist.stages]
+    here, there = results.stage_means(db, scope, keys), results.stage_means(db, chain, keys) if chain else {}
     report.stage_rows = [{"stage": st, "journey": st.journey_stage, "scope": here.get(st.key),
                           "chain": there.get(st.key)} for st in checklist.stages]
     report.failed_items = failed_item_counts(checklist, item_failures(db, checklist, scope), summary["visits"])
@@ -242,45 +243,32 @@ def wait_stats(db, checklist: Checklist, scope: results.Scope) -> list[dict]:
 
 # --- dashboard ----------------------------------------------------------------
 
-def store_ranking(db, stores: list[dict], scope: results.Scope, actions: list[dict], today: str,
-                  stage_key: str | None = None, *, series: bool = True) -> list[dict]:
-    """Stores by average score (or one stage's score), best first.
-
-    With ``series`` each row carries its sparkline (every visit's score, oldest
-    first); exports leave it out and stream it with :func:`ranking_series`.
-    """
+def store_ranking(db, stores: list[dict], scope: results.Scope, today: str,
+                  stage_key: str | None = None) -> list[dict]:
+    """Stores by average score (or one stage's score), best first, with their open
+    and overdue actions counted in SQL (not from a shortened list). Sparklines are
+    added by :func:`with_series` for the rows shown."""
     sums = results.store_summaries(db, scope, stage_key)
-    open_actions: dict[int, list] = defaultdict(list)
-    for a in actions:
-        if a["status"] == "open":
-            open_actions[a["store_id"]].append(a)
+    actions = action_store.open_counts(db, [s["id"] for s in stores], today)
     rows = []
     for s in stores:
         agg = sums.get(s["id"], {"visits": 0, "average": None, "passed": 0, "last": None})
-        store_actions = open_actions.get(s["id"], [])
+        open_n, overdue_n = actions.get(s["id"], (0, 0))
         rows.append({"store": s, "visits": agg["visits"], "average": agg["average"],
                      "pass_rate": 100 * agg["passed"] / agg["visits"] if agg["visits"] else None,
-                     "series": [], "last": agg["last"], "open_actions": len(store_actions),
-                     "overdue_actions": sum(1 for a in store_actions if is_overdue(a, today))})
+                     "series": [], "last": agg["last"], "open_actions": open_n, "overdue_actions": overdue_n})
     rows.sort(key=lambda r: (r["average"] is None, -(r["average"] or 0), r["store"]["name"]))
     for rank, r in enumerate(rows, start=1):
         r["rank"] = rank
-    if series:
-        by_store = {r["store"]["id"]: r for r in rows}
-        for store_id, scores in ranking_series(db, scope, rows, stage_key):
-            by_store[store_id]["series"] = scores
     return rows
 
 
-def ranking_series(db, scope: results.Scope, ranking: list[dict], stage_key: str | None = None):
-    """``(store_id, scores)`` store by store in ranking order, read lazily from one query."""
-    order = [r["store"]["id"] for r in ranking if r["visits"]]
-    current, scores = None, []
-    for store_id, score in results.score_series(db, scope, order, stage_key):
-        if store_id != current:
-            if current is not None:
-                yield current, scores
-            current, scores = store_id, []
-        scores.append(score)
-    if current is not None:
-        yield current, scores
+def with_series(db, scope: results.Scope, rows: list[dict], stage_key: str | None = None,
+                chunk: int = 100):
+    """The ranking rows, each with its sparkline (``results.store_series``), read
+    ``chunk`` stores at a time: a page reads only its own, an export streams them all."""
+    for first in range(0, len(rows), chunk):
+        part = rows[first:first + chunk]
+        series = results.store_series(db, scope, [r["store"]["id"] for r in part if r["visits"]], stage_key)
+        for r in part:
+            yield {**r, "series": series.get(r["store"]["id"], [])}

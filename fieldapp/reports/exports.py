@@ -49,27 +49,17 @@ def action_row(a: dict) -> dict:
             "due_date": a["due_date"], "status": a["status"], "overdue": a["overdue"]}
 
 
-def ranked_with_series(db, data: dict):
-    """The ranking rows, each with its trend, read store by store (one store's scores in memory)."""
-    stage = data["filters"].stage or None
-    series = report_data.ranking_series(db, data["scope"], data["ranking"], stage)
-    pending = next(series, None)
-    for r in data["ranking"]:
-        if pending is not None and pending[0] == r["store"]["id"]:
-            r = {**r, "series": pending[1]}
-            pending = next(series, None)
-        yield r
-
-
-def table_rows(db, data: dict, table: str, role: str):
-    """One table's export rows, lazily."""
+def table_rows(db, data, table: str, role: str):
+    """One table's export rows, lazily; ``data`` is a ``dashboard.Dashboard``."""
+    data = data.reading_from(db)
     if table == "stores":
-        return (store_row(r) for r in ranked_with_series(db, data))
+        return (store_row(r) for r in report_data.with_series(db, data.scope, data.ranking,
+                                                              data.filters.stage or None))
     if table == "hotspots":
-        return (hotspot_row(h) for h in data["hotspots"])
+        return (hotspot_row(h) for h in data.hotspots)
     if table == "visits":
-        return (visit_row(v, role) for v in results.visits_newest_first(db, data["scope"]))
-    return (action_row(a) for a in data["actions"])
+        return (visit_row(v, role) for v in results.visits_newest_first(db, data.scope))
+    return (action_row(a) for a in data.actions_iter(limit=None))
 
 
 def _cell(value):
@@ -98,10 +88,11 @@ def csv_chunks(rows):
         yield out.getvalue()
 
 
-def json_chunks(db, data: dict, role: str):
+def json_chunks(db, data, role: str):
     """The dashboard as one JSON object, its lists written item by item."""
-    head = {"filters": data["filters"].args(), "visit_count": data["visit_count"],
-            "checklist": data["checklist"].id if data["checklist"] else None}
+    data = data.reading_from(db)
+    head = {"filters": data.filters.args(), "visit_count": data.visit_count,
+            "checklist": data.checklist.id if data.checklist else None}
     yield json.dumps(head, ensure_ascii=False)[:-1]
     for table in ("stores", "hotspots", "visits", "actions"):
         yield f', "{table}": ['

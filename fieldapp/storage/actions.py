@@ -36,14 +36,25 @@ def get_action(db, action_id: int) -> dict | None:
 
 
 def actions_in_stores(db, store_ids: list[int], statuses: tuple[str, ...] = STATUSES,
-                      limit: int = 200) -> list[dict]:
-    """Actions of these stores, the most urgent (earliest due) first."""
+                      limit: int | None = 200):
+    """Actions of these stores, the most urgent (earliest due) first: a list of
+    at most ``limit``, or with ``limit=None`` all of them as a lazy iterator (exports)."""
     if not store_ids:
         return []
-    return list(db.query(
+    rows = db.query(
         _SELECT + f"WHERE a.store_id {IN_LIST} AND a.status {IN_LIST} "
         f"ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'done' THEN 1 ELSE 2 END, a.due_date, a.id "
-        f"LIMIT ?", [as_list(store_ids), as_list(statuses), limit]))
+        f"LIMIT ?", [as_list(store_ids), as_list(statuses), -1 if limit is None else limit])
+    return rows if limit is None else list(rows)
+
+
+def open_counts(db, store_ids: list[int], today: str) -> dict[int, tuple[int, int]]:
+    """Per store: (open actions, of which overdue: due before ``today``)."""
+    if not store_ids:
+        return {}
+    return {r[0]: (r[1], int(r[2])) for r in db.execute(
+        f"SELECT store_id, count(*), total(due_date < ?) FROM actions WHERE status = 'open' "
+        f"AND store_id {IN_LIST} GROUP BY store_id", [today, as_list(store_ids)])}
 
 
 def actions_of_visit(db, visit_id: int) -> list[dict]:

@@ -11,7 +11,7 @@ optionally of one checklist; every aggregate below takes one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from fieldapp.storage import IN_LIST, as_list, reporting
@@ -26,7 +26,8 @@ def numeric(value) -> float | None:
     return float(value)
 
 
-STAGE_INSERT = "INSERT INTO visit_stage_results (visit_id, stage_key, score) VALUES (?, ?, ?)"
+STAGE_INSERT = ("INSERT INTO visit_stage_results (visit_id, stage_key, score, store_id, started_at, "
+                "checklist_row_id, released) VALUES (?, ?, ?, ?, ?, ?, ?)")
 TOUCHPOINT_INSERT = "INSERT INTO visit_touchpoint_results (visit_id, touchpoint_key, score) VALUES (?, ?, ?)"
 ITEM_INSERT = ("INSERT INTO visit_item_results (visit_id, item_key, score, failed, value, store_id, started_at, "
                "checklist_row_id, released) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -37,7 +38,7 @@ def result_rows(visit: dict, *, stages: dict, touchpoints: dict, items) -> tuple
     ``started_at``, ``checklist_row_id``, ``status``), for the three INSERTs above."""
     vid = visit["id"]
     where = (visit["store_id"], visit["started_at"], visit["checklist_row_id"], int(visit["status"] == "released"))
-    return ([(vid, k, v) for k, v in stages.items()],
+    return ([(vid, k, v, *where) for k, v in stages.items()],
             [(vid, k, v) for k, v in touchpoints.items()],
             [(vid, r.key, r.score, int(r.failed), numeric(r.value), *where) for r in items])
 
@@ -60,8 +61,10 @@ def write_visit_results(db, visit_id: int, *, stages: dict, touchpoints: dict, i
 
 
 def mark_released(db, visit_id: int) -> None:
-    """The visit went to the store: its failures now count (part of the release transaction)."""
+    """The visit went to the store: its failures and stage scores now count (part of
+    the release transaction)."""
     db.execute("UPDATE visit_item_results SET released = 1 WHERE visit_id = ?", [visit_id])
+    db.execute("UPDATE visit_stage_results SET released = 1 WHERE visit_id = ?", [visit_id])
 
 
 def rows_of_visit(db, visit_id: int) -> dict:
@@ -87,6 +90,7 @@ class Scope:
     lo: str
     hi: str
     row_ids: tuple | None = None
+    every_store: bool = False  # store_ids are all the stores there are: a query may skip the store filter
 
     def where(self, alias: str = "v") -> tuple[str, list]:
         sql = (f"{alias}.status = 'released' AND {alias}.store_id {IN_LIST} "
@@ -100,7 +104,7 @@ class Scope:
     def of_checklist(self, db, checklist_id: str | None) -> Scope:
         ids = tuple(r["id"] for r in db.query("SELECT id FROM checklists WHERE checklist_id = ?",
                                               [checklist_id]))
-        return Scope(self.store_ids, self.lo, self.hi, ids)
+        return replace(self, row_ids=ids)
 
 
 def scope(db, store_ids, start: date, end: date, checklist_id: str | None = None) -> Scope:
@@ -110,7 +114,8 @@ def scope(db, store_ids, start: date, end: date, checklist_id: str | None = None
         lo, hi = reporting.utc_bounds(start, end, reporting._org_zone(db, store_ids[0]))
     else:
         lo, hi = reporting.utc_bounds(start, end)
-    out = Scope(store_ids, lo, hi)
+    every = bool(store_ids) and db.execute("SELECT count(*) FROM stores").fetchone()[0] == len(set(store_ids))
+    out = Scope(store_ids, lo, hi, every_store=every)
     return out.of_checklist(db, checklist_id) if checklist_id else out
 
 
@@ -126,10 +131,16 @@ def dominant_checklist_id(db, s: Scope) -> str | None:
 
 
 def latest_row_id(db, s: Scope) -> int | None:
-    """The checklist version of the newest visit in scope (the one reports label by)."""
-    where, params = s.where()
-    row = db.execute(f"SELECT v.checklist_row_id FROM visits v WHERE {where} "
-                     f"ORDER BY v.started_at DESC, v.id DESC LIMIT 1", params).fetchone()
+    """The checklist version of the newest visit in scope (the one reports label by).
+
+    Each store's newest visit is one index seek; the newest of those is the answer
+    (ordering a year of a chain's visits would read them all)."""
+    where, params = s.where("n")
+    row = db.execute(
+        f"SELECT v.checklist_row_id FROM visits v WHERE v.id IN (SELECT (SELECT n.id FROM visits n "
+        f"WHERE n.store_id = j.value AND {where} ORDER BY n.started_at DESC, n.id DESC LIMIT 1) "
+        f"FROM json_each(?) j) ORDER BY v.started_at DESC, v.id DESC LIMIT 1",
+        [*params, as_list(s.store_ids)]).fetchone()
     return row[0] if row else None
 
 
@@ -142,6 +153,9 @@ def summary(db, s: Scope) -> dict:
     row = db.execute(f"SELECT count(*), avg(v.score), total(v.passed) FROM visits v WHERE {where}",
                      params).fetchone()
     return {"visits": row[0], "average": row[1], "passed": int(row[2])}
+
+
+SPARK_POINTS = 36  # a sparkline's points at most: visits in the same 1/36 of the period are averaged
 
 
 def store_summaries(db, s: Scope, stage_key: str | None = None) -> dict[int, dict]:
@@ -159,40 +173,63 @@ def store_summaries(db, s: Scope, stage_key: str | None = None) -> dict[int, dic
             for r in db.execute(sql, params)}
 
 
-def score_series(db, s: Scope, store_order: list[int], stage_key: str | None = None):
-    """``(store_id, score)`` of every scored visit, store by store in ``store_order``,
-    oldest visit first: a cursor, so a caller can stream it."""
-    where, params = s.where()
+def store_series(db, s: Scope, store_ids: list[int], stage_key: str | None = None,
+                 points: int = SPARK_POINTS) -> dict[int, list[float]]:
+    """Per store of ``store_ids`` (a page of the ranking, not the chain): the mean
+    score of each of ``points`` equal slices of the period that has visits, oldest
+    first, so a sparkline costs the same for 10 visits or 300."""
+    where, params = replace(s, store_ids=tuple(store_ids)).where()
     score = "r.score" if stage_key else "v.score"
-    join = "JOIN visit_stage_results r ON r.visit_id = v.id AND r.stage_key = ? " if stage_key else ""
-    return db.execute(
-        f"SELECT v.store_id, {score} FROM json_each(?) j CROSS JOIN visits v {join}"
-        f"WHERE v.store_id = j.value AND {where} AND {score} IS NOT NULL "
-        f"ORDER BY j.key, v.started_at, v.id",
-        [as_list(store_order), *([stage_key] if stage_key else []), *params])
+    join = ("JOIN visit_stage_results r ON r.visit_id = v.id AND r.stage_key = ? " if stage_key else "")
+    out: dict[int, list[float]] = {}
+    for store_id, _slice, mean in db.execute(
+            f"SELECT v.store_id, CAST((julianday(v.started_at) - julianday(?)) * ? AS INTEGER) AS slice, "
+            f"avg({score}) FROM visits v {join}WHERE {where} AND {score} IS NOT NULL "
+            f"GROUP BY v.store_id, slice ORDER BY v.store_id, slice",
+            [s.lo, points / max(_days(s.lo, s.hi), 1e-9), *([stage_key] if stage_key else []), *params]):
+        out.setdefault(store_id, []).append(mean)
+    return out
+
+
+def _days(lo: str, hi: str) -> float:
+    from datetime import datetime
+
+    return (datetime.fromisoformat(hi) - datetime.fromisoformat(lo)).total_seconds() / 86400
 
 
 def failed_counts(db, s: Scope, item_keys: list[str]) -> list[tuple[str, int]]:
     """``(item_key, released visits in scope failing it)``, for these items.
 
-    One count per item over the covering partial index of released failures (item,
-    store, start, version; the flags too, so no row is looked up): no visit is read
-    and nothing is sorted.
+    One count per item over a covering partial index of released failures, so no
+    visit is read: by item, store and start for some stores (a seek per store),
+    by item and start when the scope is every store (no store filter at all).
     """
-    where = (f"f.store_id {IN_LIST} AND f.started_at >= ? AND f.started_at < ?"
-             + (f" AND f.checklist_row_id {IN_LIST}" if s.row_ids is not None else ""))
-    params = [as_list(s.store_ids), s.lo, s.hi] + ([as_list(s.row_ids)] if s.row_ids is not None else [])
+    versions = f" AND f.checklist_row_id {IN_LIST}" if s.row_ids is not None else ""
+    if s.every_store:
+        index, where, params = "visit_item_failures_by_date", "f.started_at >= ? AND f.started_at < ?", [s.lo, s.hi]
+    else:
+        index, where = "visit_item_failures", f"f.store_id {IN_LIST} AND f.started_at >= ? AND f.started_at < ?"
+        params = [as_list(s.store_ids), s.lo, s.hi]
+    params += [as_list(s.row_ids)] if s.row_ids is not None else []
     return [tuple(r) for r in db.execute(
-        f"SELECT k.value, (SELECT count(*) FROM visit_item_results f INDEXED BY visit_item_failures "
-        f"WHERE f.item_key = k.value AND f.failed = 1 AND f.released = 1 AND {where}) AS n "
+        f"SELECT k.value, (SELECT count(*) FROM visit_item_results f INDEXED BY {index} "
+        f"WHERE f.item_key = k.value AND f.failed = 1 AND f.released = 1 AND {where}{versions}) AS n "
         f"FROM json_each(?) k", [*params, as_list(item_keys)]) if r[1]]
 
 
-def stage_means(db, s: Scope) -> dict[str, float | None]:
-    where, params = s.where()
-    return dict(db.execute(
-        f"SELECT r.stage_key, avg(r.score) FROM visits v JOIN visit_stage_results r ON r.visit_id = v.id "
-        f"WHERE {where} GROUP BY r.stage_key", params).fetchall())
+def stage_means(db, s: Scope, stage_keys: list[str]) -> dict[str, float | None]:
+    """Per stage, the mean stage score of the visits in scope.
+
+    Stage rows carry their visit's store, start, version and released flag, so
+    each stage's mean is read from one covering partial index, never the visits.
+    """
+    where = (f"r.store_id {IN_LIST} AND r.started_at >= ? AND r.started_at < ?"
+             + (f" AND r.checklist_row_id {IN_LIST}" if s.row_ids is not None else ""))
+    params = [as_list(s.store_ids), s.lo, s.hi] + ([as_list(s.row_ids)] if s.row_ids is not None else [])
+    return {r[0]: r[1] for r in db.execute(
+        f"SELECT k.value, (SELECT avg(r.score) FROM visit_stage_results r INDEXED BY visit_stage_released "
+        f"WHERE r.stage_key = k.value AND r.released = 1 AND {where}) FROM json_each(?) k",
+        [*params, as_list(stage_keys)]) if r[1] is not None}
 
 
 def touchpoint_means(db, s: Scope) -> dict[str, float | None]:

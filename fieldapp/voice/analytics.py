@@ -64,8 +64,11 @@ def stage_rows(checklist, responses, shopper_means: dict | None = None) -> list[
     return rows
 
 
-def summary(db, stores_, start, end, shopper_means: dict | None = None) -> dict | None:
-    """What the dashboard and the period report show about customers, or None without answers."""
+def summary(db, stores_, start, end, shopper_means=None) -> dict | None:
+    """What the dashboard and the period report show about customers, or None without answers.
+
+    ``shopper_means``: {stage key: 0..100}, or a function giving it (called only
+    when there are answers to put it beside)."""
     ids = [s["id"] for s in stores_]
     responses, checklist = responses_in(db, ids, start, end)
     if not responses:
@@ -83,7 +86,7 @@ def summary(db, stores_, start, end, shopper_means: dict | None = None) -> dict 
     store_rows = [{"store": s, **block(by_store.get(s["id"], []))} for s in stores_]
     regions = sorted({s["region"] for s in stores_})
     region_rows = [{"region": g, **block([r for r in responses if r["region"] == g])} for g in regions]
-    stages = stage_rows(checklist, responses, shopper_means)
+    stages = stage_rows(checklist, responses, shopper_means() if callable(shopper_means) else shopper_means)
     gaps = disagreements([{"key": row["stage"].key, "customers": row["csat"].mean100,
                            "customers_low": row["csat"].mean_low, "customers_high": row["csat"].mean_high,
                            "customers_n": row["csat"].n, "shoppers": row["shoppers"]} for row in stages])
@@ -113,11 +116,13 @@ def latest_comments(checklist, responses, limit: int = 3) -> list[dict]:
     return out
 
 
-def dashboard_block(db, data: dict) -> dict | None:
-    """The dashboard's customer section, for the stores and period of its data."""
-    f = data["filters"]
-    return summary(db, [r["store"] for r in data["ranking"]], f.start, f.end,
-                   results.stage_means(db, data["scope"]) if data.get("scope") is not None else None)
+def dashboard_block(db, data) -> dict | None:
+    """The dashboard's customer section, for the stores and period of a
+    ``reports.dashboard.Dashboard``; the shoppers' stage means are read only
+    when customers answered."""
+    f = data.filters
+    keys = [s.key for s in data.stages]
+    return summary(db, data.shown, f.start, f.end, lambda: results.stage_means(db, data.scope, keys))
 
 
 def period_block(stores_, report) -> dict | None:

@@ -77,7 +77,18 @@ def backfill(db) -> int:
         items = [replace(r, failed=r.key in failed) for r in scored]
         have = {r.key for r in items}
         items += [ItemResult(k, "", "", None, None, True, False) for k in failed if k not in have]
-        results.write_visit_results(db, visit_id, stages=record.get("stages") or {},
-                                    touchpoints=record.get("touchpoints") or {}, items=items)
+        visit = db.execute("SELECT id, store_id, started_at, checklist_row_id, status FROM visits "
+                           "WHERE id = ?", [visit_id]).fetchone()
+        stage_rows, tp_rows, item_rows = results.result_rows(
+            dict(zip(("id", "store_id", "started_at", "checklist_row_id", "status"), visit)),
+            stages=record.get("stages") or {}, touchpoints=record.get("touchpoints") or {}, items=items)
+        # this migration's own columns: later migrations add theirs and fill them
+        db.conn.executemany("INSERT INTO visit_stage_results (visit_id, stage_key, score) VALUES (?, ?, ?)",
+                            [row[:3] for row in stage_rows])
+        db.conn.executemany("INSERT INTO visit_touchpoint_results (visit_id, touchpoint_key, score) "
+                            "VALUES (?, ?, ?)", tp_rows)
+        db.conn.executemany("INSERT INTO visit_item_results (visit_id, item_key, score, failed, value, store_id, "
+                            "started_at, checklist_row_id, released) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            item_rows)
         done += 1
     return done
