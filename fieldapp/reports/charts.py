@@ -160,12 +160,17 @@ def wait_bars(waits: list[dict], width: int = 680) -> Markup:
     return _svg(width, height, body, "waits against targets")
 
 
-def trend(points: list[tuple[str, float]], pass_score: float = 80, width: int = 680,
-          height: int = 170) -> Markup:
-    """Score over time: one dot per visit and a line through the running average.
+def trend(points: list[tuple], pass_score: float = 80, width: int = 680, height: int = 170, *,
+          days: int = 0, start=None) -> Markup:
+    """Score over time, as ``results.trend`` gives it.
 
-    :param points: ``(iso date, score)`` sorted by date.
+    ``days == 0``: one dot per visit, ``(iso date, score)``, and a line through the
+    average of the last five. Else one dot per ``days`` from ``start`` (a date),
+    ``(day offset, visits, mean, lowest, highest)``: the dot is the mean, a thin bar
+    spans lowest to highest, the line joins the means.
     """
+    from datetime import date, timedelta
+
     left, right, top, bottom = 30, 8, 8, 22
     plot_w, plot_h = width - left - right, height - top - bottom
     body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>']
@@ -178,27 +183,39 @@ def trend(points: list[tuple[str, float]], pass_score: float = 80, width: int = 
                 f'stroke-dasharray="4,3"/>')
     if not points:
         return _svg(width, height, body, "score trend")
-    from datetime import date
+    if days:
+        ords = [start.toordinal() + p[0] for p in points]
+        means, labels = [p[2] for p in points], (start + timedelta(days=points[0][0]),
+                                                 start + timedelta(days=points[-1][0] + days - 1))
+    else:
+        ords = [date.fromisoformat(d[:10]).toordinal() for d, _ in points]
+        means, labels = [p[1] for p in points], (points[0][0][:10], points[-1][0][:10])
+    first, span = min(ords), max(1, max(ords) - min(ords))
 
-    days = [date.fromisoformat(d[:10]).toordinal() for d, _ in points]
-    first, span = min(days), max(1, max(days) - min(days))
+    def x_of(day):
+        return left + plot_w * (day - first) / span
 
-    def xy(day, score):
-        return left + plot_w * (day - first) / span, top + plot_h * (1 - max(0, min(100, score)) / 100)
+    def y_of(score):
+        return top + plot_h * (1 - max(0, min(100, score)) / 100)
 
-    window, smooth = [], []
-    for day, (_, score) in zip(days, points):
-        window.append(score)
-        window = window[-5:]
-        smooth.append(xy(day, sum(window) / len(window)))
-    if len(smooth) > 1:
-        body.append('<polyline points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in smooth)
+    if days:
+        line = [(x_of(day), y_of(mean)) for day, mean in zip(ords, means)]
+        for day, p in zip(ords, points):
+            body.append(f'<line x1="{x_of(day):.1f}" y1="{y_of(p[3]):.1f}" x2="{x_of(day):.1f}" '
+                        f'y2="{y_of(p[4]):.1f}" stroke="{LINE}" stroke-width="2"/>')
+    else:
+        window, line = [], []
+        for day, score in zip(ords, means):
+            window = (window + [score])[-5:]
+            line.append((x_of(day), y_of(sum(window) / len(window))))
+    if len(line) > 1:
+        body.append('<polyline points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
                     + f'" fill="none" stroke="{INK}" stroke-width="1.8"/>')
-    for day, (_, score) in zip(days, points):
-        x, y = xy(day, score)
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{score_colour(score, pass_score)}"/>')
-    body.append(_text(left, height - 6, points[0][0][:10], 8, "start", MUTED))
-    body.append(_text(width - right, height - 6, points[-1][0][:10], 8, "end", MUTED))
+    for day, score in zip(ords, means):
+        body.append(f'<circle cx="{x_of(day):.1f}" cy="{y_of(score):.1f}" r="2.6" '
+                    f'fill="{score_colour(score, pass_score)}"/>')
+    body.append(_text(left, height - 6, str(labels[0]), 8, "start", MUTED))
+    body.append(_text(width - right, height - 6, str(labels[1]), 8, "end", MUTED))
     return _svg(width, height, body, "score trend")
 
 

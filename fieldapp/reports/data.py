@@ -125,12 +125,18 @@ class PeriodReport:
     pass_rate: float | None = None
     chain_average: float | None = None
     trend: list = field(default_factory=list)
+    trend_days: int = 0  # 0: a dot per visit; else days per dot (``results.trend``)
     stage_rows: list = field(default_factory=list)
     failed_items: list = field(default_factory=list)
     ipa: list = field(default_factory=list)
     waits: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     emotions: list = field(default_factory=list)
+    open_actions: int = 0      # counted in SQL; ``actions`` lists the most urgent
+    overdue_actions: int = 0
+
+
+ACTIONS_LISTED = 50  # a period report lists the most urgent actions; it counts them all
 
 
 def report_scope(db, store_ids: list[int], start: date, end: date, checklist_id: str | None = None,
@@ -163,14 +169,16 @@ def period_report(db, *, stores: list[dict], org_id: int, start: date, end: date
                           visit_count=summary["visits"], average=summary["average"],
                           pass_rate=100 * summary["passed"] / summary["visits"] if summary["visits"] else None,
                           chain_average=results.summary(db, chain)["average"] if chain else None)
-    report.actions = action_store.actions_in_stores(db, store_ids, ("open", "done"))
     today = today or end.isoformat()
+    report.actions = action_store.actions_in_stores(db, store_ids, ("open", "done"), limit=ACTIONS_LISTED)
+    counts = action_store.open_counts(db, store_ids, today).values()
+    report.open_actions, report.overdue_actions = sum(c[0] for c in counts), sum(c[1] for c in counts)
     for a in report.actions:
         a["overdue"] = is_overdue(a, today)
         a["item"] = _item_or_none(checklist, a["item_key"]) if checklist else None
     if checklist is None:
         return report
-    report.trend = results.trend(db, scope)
+    report.trend_days, report.trend = results.trend(db, scope)
     keys = [st.key for st in checklist.stages]
     here, there = results.stage_means(db, scope, keys), results.stage_means(db, chain, keys) if chain else {}
     report.stage_rows = [{"stage": st, "journey": st.journey_stage, "scope": here.get(st.key),

@@ -210,7 +210,7 @@ def render_period_pdf(scope: Scope, report: report_data.PeriodReport) -> bytes:
 
 def period_context(scope: Scope, report: report_data.PeriodReport, *, pdf: bool) -> dict:
     pass_score = report.checklist.pass_score if report.checklist else 80
-    svg = {"trend": charts.trend(report.trend, pass_score)}
+    svg = {"trend": charts.trend(report.trend, pass_score, days=report.trend_days, start=report.start)}
     if report.checklist:
         svg["stages"] = charts.compare_bars(
             [{"label": text_of(r["stage"].title), "a": r["scope"], "b": r["chain"]} for r in report.stage_rows],

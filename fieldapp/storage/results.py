@@ -259,11 +259,27 @@ def emotion_means(db, s: Scope) -> dict[str, float]:
         f"WHERE {where} AND n.emotion IS NOT NULL GROUP BY n.stage_key", params).fetchall())
 
 
-def trend(db, s: Scope) -> list[tuple[str, float]]:
-    """``(started_at, score)`` of every scored visit, oldest first."""
+TREND_DOTS = 120  # a trend shows each visit up to this many; beyond, one dot per day or week
+
+
+def trend(db, s: Scope, most: int = TREND_DOTS) -> tuple[int, list[tuple]]:
+    """The score over time, as ``(days per dot, dots)``.
+
+    Up to ``most`` visits: ``(0, [(started_at, score)])``, one dot per visit, oldest
+    first. More: ``(days, [(first local day offset, visits, mean, lowest, highest)])``,
+    one dot per day, or per week when a day a dot would still be more than
+    ``most`` dots, grouped in SQL, so a chart of a year costs what one of a month does.
+    """
     where, params = s.where()
-    return db.execute(f"SELECT v.started_at, v.score FROM visits v WHERE {where} AND v.score IS NOT NULL "
-                      f"ORDER BY v.started_at, v.id", params).fetchall()
+    n = db.execute(f"SELECT count(*) FROM visits v WHERE {where} AND v.score IS NOT NULL", params).fetchone()[0]
+    if n <= most:
+        return 0, db.execute(f"SELECT v.started_at, v.score FROM visits v WHERE {where} AND v.score IS NOT NULL "
+                             f"ORDER BY v.started_at, v.id", params).fetchall()
+    days = 1 if _days(s.lo, s.hi) <= most else 7
+    return days, db.execute(
+        f"SELECT CAST((julianday(v.started_at) - julianday(?)) / ? AS INTEGER) * ? AS day, count(*), "
+        f"avg(v.score), min(v.score), max(v.score) FROM visits v WHERE {where} AND v.score IS NOT NULL "
+        f"GROUP BY day ORDER BY day", [s.lo, days, days, *params]).fetchall()
 
 
 VISIT_COLUMNS = ("SELECT v.id, v.store_id, v.started_at, v.score, v.passed, v.covert, v.auditor_id, "
