@@ -2,7 +2,8 @@
 
 Builds a chain of ``--stores`` stores (12 regions) with ``--days`` of visits
 (one every ~3 days per store, the doughnut checklist: answers, stage feelings,
-stopwatch marks, events, corrective actions), scored by the app's scorer and
+stopwatch marks, events, corrective actions) and customer-voice answers (3 per
+store per week, reduced to rows by the app), scored by the app's scorer and
 written with bulk inserts in one transaction into a temporary instance; then
 times through the real Flask app, as a region manager and as an admin:
 
@@ -35,13 +36,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checklists import load_library
+from checklists import load_checklist, load_library
 from checklists.scoring import item_results, score_results
 from fieldapp import create_app
 from fieldapp.audit.workflow import _jsonable
 from fieldapp.ops import demo
 from fieldapp.storage import checklist_store, results, stores, users
+from fieldapp.storage import voice_results as voice_store_rows
 from fieldapp.storage.db import connect, migrate
+from fieldapp.voice import demo as voice_demo
+from fieldapp.voice import parts as voice_parts
+from fieldapp.voice import workflow as voice_workflow
 
 KST = timezone(timedelta(hours=9))
 REGIONS = ("서울 Seoul", "부산 Busan", "인천 Incheon", "대구 Daegu", "대전 Daejeon", "광주 Gwangju",
@@ -58,7 +63,7 @@ def iso(moment: datetime) -> str:
 
 # --- building the chain ---------------------------------------------------------
 
-def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
+def build(folder: Path, n_stores: int, days: int, today: date, per_week: int = 3) -> dict:
     """Fill a fresh instance; return counts and the ids the timings need."""
     path = str(folder / "cem.sqlite3")
     migrate(path)
@@ -68,7 +73,7 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
     org_id = stores.create_organisation(db, "스위트링 도넛 Sweet Ring Doughnuts")
     row_id = checklist_store.save_checklist(db, checklist)
     conn = db.conn
-    counts = dict.fromkeys(("visits", "answers", "item_rows"), 0)
+    counts = dict.fromkeys(("visits", "answers", "item_rows", "voice"), 0)
     with db.atomic():
         store_rows = [(i + 1, org_id, f"S{i + 1:04d}", f"매장 {i + 1:04d} Store {i + 1}",
                        REGIONS[i % len(REGIONS)], "Sweet Ring", "standard") for i in range(n_stores)]
@@ -118,6 +123,8 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
                 conn.execute("INSERT INTO actions (visit_id, store_id, item_key, owner, due_date, note, status, "
                              "created_by, created_at) VALUES (?, ?, ?, ?, ?, '', 'open', ?, ?)",
                              [vid, s[0], key, "점장", due.isoformat(), ids["manager"], iso(datetime.now(KST))])
+        counts["voice"] = voice_answers(db, rng, org_id, [s[0] for s in store_rows], ids["admin"], days, today,
+                                        per_week)
         draft = _Batch()
         visit_id += 1
         draft.visit(make_template(rng, checklist, 0.8, scored=False), row_id, visit_id, region_ids[0],
@@ -130,13 +137,52 @@ def build(folder: Path, n_stores: int, days: int, today: date) -> dict:
     return {**built, "checklist": checklist}
 
 
+def voice_answers(db, rng, org_id: int, store_ids: list[int], admin_id: int, days: int, today: date,
+                  per_week: int) -> int:
+    """A customer survey round over the whole period at every store, ``per_week``
+    answers per store per week (1 in 100 flagged as spam), drawn from a pool of
+    answers reduced to rows by the app's ``response_parts``; return how many."""
+    checklist = load_checklist(voice_demo.SURVEY)
+    row_id = checklist_store.save_checklist(db, checklist)
+    round_id = voice_workflow.create_round(
+        db, org_id=org_id, checklist=checklist, checklist_row_id=row_id, title="고객의 소리 · Customer voice",
+        starts_on=(today - timedelta(days=days)).isoformat(), ends_on=today.isoformat(), retention_days=90,
+        store_ids=store_ids, actor_id=admin_id)
+    links = {r[1]: r[0] for r in db.execute("SELECT id, store_id FROM voice_links WHERE round_id = ?", [round_id])}
+    pool = []
+    for _ in range(2000):
+        levels = {tp: rng.gauss(0, 0.6) for tp in voice_demo.WEIGHTS}
+        answers, _overall = voice_demo._answers(rng, levels)
+        pool.append((json.dumps(answers, ensure_ascii=False), int(answers["recommend"]), answers["overall_rating"],
+                     list(voice_parts.response_parts(checklist, answers).items())))
+    n = 0
+    for store_id in store_ids:
+        responses, part_rows = [], []
+        for k in range(days * per_week // 7):
+            n += 1
+            answers_json, nps, overall, parts = rng.choice(pool)
+            day = today - timedelta(days=rng.randint(0, days - 1))
+            stamp = iso(datetime(day.year, day.month, day.day, rng.randint(9, 20), rng.randint(0, 59), tzinfo=KST))
+            flagged = int(rng.random() < 0.01)
+            responses.append((n, round_id, store_id, links[store_id], f"bench-{n}", answers_json, nps, overall,
+                              day.isoformat(), flagged, stamp))
+            part_rows += [(n, part, value, store_id, stamp, row_id, 1 - flagged) for part, value in parts]
+        db.conn.executemany(
+            "INSERT INTO voice_responses (id, round_id, store_id, link_id, resume_key, status, locale, answers_json, "
+            "nps, overall, local_day, flagged, started_at, submitted_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 'submitted', 'ko', ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r + (r[-1], r[-1]) for r in responses])
+        db.conn.executemany(voice_store_rows.PART_INSERT, part_rows)
+    return n
+
+
 def reuse(folder: Path, today: date) -> dict | None:
     """The chain ``build`` left in ``folder`` (``--keep``), if it was built today."""
     meta = folder / "built.json"
     if not meta.exists():
         return None
     built = json.loads(meta.read_text())
-    if built.pop("today") != today.isoformat():
+    if built.pop("today") != today.isoformat() or "voice" not in built:
         return None
     return {**built, "checklist": load_library()[demo.DOUGHNUT]}
 
@@ -354,6 +400,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (after one warm-up)")
     parser.add_argument("--saves", type=int, default=60, help="answer saves per phase")
+    parser.add_argument("--voice-per-week", type=int, default=3, help="customer answers per store per week")
     parser.add_argument("--keep", metavar="DIR", help="build the chain into DIR, or reuse the one already there")
     args = parser.parse_args()
     today = datetime.now(KST).date()
@@ -373,10 +420,14 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
         built = reuse(folder, today) if args.keep else None
-        built = built or build(folder, args.stores, args.days, today)
+        if built is None:
+            for stale in folder.glob("cem.sqlite3*"):
+                stale.unlink()
+            built = build(folder, args.stores, args.days, today, args.voice_per_week)
         build_s = time.perf_counter() - t
         print(f"built {args.stores} stores x {args.days} days: {built['visits']} visits, {built['answers']} answers, "
-              f"{built['item_rows']} item result rows, {built['size_mb']:.0f} MB, in {build_s:.0f} s; "
+              f"{built['item_rows']} item result rows, {built['voice']} customer answers, "
+              f"{built['size_mb']:.0f} MB, in {build_s:.0f} s; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
         app = make_app(folder)
         manager, admin = login(app, "manager"), login(app, "admin")

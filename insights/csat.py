@@ -46,16 +46,22 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 def csat(ratings, z: float = Z95) -> Csat:
     """CSAT of 1-5 ratings (others are left out)."""
     valid = [float(r) for r in ratings if r is not None and 1 <= r <= 5]
-    n = len(valid)
+    scaled = [(r - 1) / 4 * 100 for r in valid]
+    return csat_of_sums(len(valid), sum(1 for r in valid if r >= 4), sum(scaled),
+                        sum(x * x for x in scaled), z)
+
+
+def csat_of_sums(n: int, satisfied: int, total: float, total_sq: float, z: float = Z95) -> Csat:
+    """CSAT of ``n`` ratings given by sums (counted in SQL, say): ``satisfied``
+    answered 4-5; ``total`` and ``total_sq`` sum the ratings on 0..100 and their squares."""
     if n == 0:
         return Csat(0, 0, None, None, None, None, None, None)
-    k = sum(1 for r in valid if r >= 4)
-    lo, hi = wilson(k, n, z)
-    scaled = [(r - 1) / 4 * 100 for r in valid]
-    m = sum(scaled) / n
+    lo, hi = wilson(satisfied, n, z)
+    m = total / n
     if n > 1:
-        sd = math.sqrt(sum((x - m) ** 2 for x in scaled) / (n - 1))
+        sd = math.sqrt(max(0.0, total_sq - n * m * m) / (n - 1))
         half = z * sd / math.sqrt(n)
     else:
         half = 100.0
-    return Csat(n, k, k / n * 100, lo * 100, hi * 100, m, max(0.0, m - half), min(100.0, m + half))
+    return Csat(n, satisfied, satisfied / n * 100, lo * 100, hi * 100, m, max(0.0, m - half),
+                min(100.0, m + half))

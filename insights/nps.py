@@ -39,9 +39,12 @@ class Nps:
 def nps(scores, z: float = Z95) -> Nps:
     """NPS of 0-10 answers (``None`` and out-of-range values are left out)."""
     valid = [s for s in scores if s is not None and 0 <= s <= 10]
-    n = len(valid)
-    promoters = sum(1 for s in valid if s >= PROMOTER_MIN)
-    detractors = sum(1 for s in valid if s <= DETRACTOR_MAX)
+    return nps_of_counts(len(valid), sum(1 for s in valid if s >= PROMOTER_MIN),
+                         sum(1 for s in valid if s <= DETRACTOR_MAX), z)
+
+
+def nps_of_counts(n: int, promoters: int, detractors: int, z: float = Z95) -> Nps:
+    """NPS of ``n`` answers of which ``promoters`` and ``detractors`` (counted in SQL, say)."""
     if n == 0:
         return Nps(0, 0, 0, 0, None, None, None)
     p, d = promoters / n, detractors / n

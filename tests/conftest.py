@@ -26,6 +26,12 @@ settings.register_profile("explore", deadline=None, max_examples=1000)
 settings.load_profile("ci")
 
 
+def demo_today():
+    """The date the demo was seeded for: the stores' (Korean) date, a day ahead of UTC's after 15:00 UTC."""
+    from datetime import datetime
+    return datetime.now(demo.KST).date()
+
+
 def make_app(instance: Path, **overrides):
     config = {
         "TESTING": True,

@@ -12,6 +12,7 @@ import pytest
 from fieldapp.storage import voice as store
 from fieldapp.voice import workflow
 from tests.conftest import Auth, csrf_from, make_app
+from tests.conftest import demo_today
 
 
 def hu03_link(db, kind="store"):
@@ -203,18 +204,16 @@ def test_comment_search_finds_korean_words_by_prefix(client, db, link):
 
 
 def test_flagged_answer_leaves_the_numbers(client, db, link):
-    from datetime import date
-
     from fieldapp.storage import stores
     from fieldapp.voice import analytics
     hu03 = [s for s in stores.org_stores(db, 1) if s["code"] == "HU03"]
-    before = analytics.summary(db, hu03, date.today() - timedelta(days=30), date.today())
+    before = analytics.summary(db, hu03, demo_today() - timedelta(days=30), demo_today())
     victim = next(db.query("SELECT id FROM voice_responses WHERE store_id = ? AND status = 'submitted' "
                            "AND flagged = 0 LIMIT 1", [hu03[0]["id"]]))["id"]
     Auth(client).login("reviewer")
     token = Auth(client).token("/voice/rounds")
     assert client.post(f"/voice/responses/{victim}/flag", data={"csrf_token": token, "flagged": "1"}).status_code == 302
-    after = analytics.summary(db, hu03, date.today() - timedelta(days=30), date.today())
+    after = analytics.summary(db, hu03, demo_today() - timedelta(days=30), demo_today())
     assert after["n"] == before["n"] - 1
 
 
@@ -312,12 +311,10 @@ def test_public_posts_beyond_the_gate_are_turned_away_at_once(instance, db):
 def test_demo_drivers_find_the_weights_the_demo_was_generated_with(db):
     """The demo's answers come from known weights (hygiene .35, queue .25, ordering .2, the rest
     .1 and .05): the three heaviest come out on top, the checklist's ratings collinear or not."""
-    from datetime import date
-
     from fieldapp.storage import stores
     from fieldapp.voice import analytics
     from fieldapp.voice.demo import WEIGHTS
-    d = analytics.drivers(db, stores.org_stores(db, 1), date.today() - timedelta(days=30), date.today(),
+    d = analytics.drivers(db, stores.org_stores(db, 1), demo_today() - timedelta(days=30), demo_today(),
                           n_boot=100)
     ranked = [r["touchpoint"].key for r in sorted(d["rows"], key=lambda r: -r["result"].share)]
     assert set(ranked[:3]) == set(sorted(WEIGHTS, key=WEIGHTS.get)[-3:])

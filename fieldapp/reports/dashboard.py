@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask import Blueprint, Response, abort, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.auth.capabilities import requires
@@ -153,7 +154,7 @@ def parse_page(args) -> int:
     """The ranking page asked for; a page that is not a number is a bad request."""
     raw = args.get("page", "1")
     if not raw.isdigit():
-        abort(400, description="page must be a whole number")
+        abort(400, _("The page must be a whole number."))
     return int(raw)
 
 

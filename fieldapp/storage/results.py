@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from fieldapp.storage import IN_LIST, as_list, reporting
+from fieldapp.storage import IN_LIST, as_list, reporting, stores
 
 # --- writing ------------------------------------------------------------------
 
@@ -114,8 +114,7 @@ def scope(db, store_ids, start: date, end: date, checklist_id: str | None = None
         lo, hi = reporting.utc_bounds(start, end, reporting._org_zone(db, store_ids[0]))
     else:
         lo, hi = reporting.utc_bounds(start, end)
-    every = bool(store_ids) and db.execute("SELECT count(*) FROM stores").fetchone()[0] == len(set(store_ids))
-    out = Scope(store_ids, lo, hi, every_store=every)
+    out = Scope(store_ids, lo, hi, every_store=stores.are_every_store(db, store_ids))
     return out.of_checklist(db, checklist_id) if checklist_id else out
 
 

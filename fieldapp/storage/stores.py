@@ -33,6 +33,13 @@ def stores_by_ids(db, ids: list[int]) -> list[dict]:
     return list(db.query(f"SELECT * FROM stores WHERE id {IN_LIST} ORDER BY region, name", [as_list(ids)]))
 
 
+def are_every_store(db, ids) -> bool:
+    """These ids are all the stores in the database: a report over them may skip
+    its store filter and read an index by time instead."""
+    ids = set(ids)
+    return bool(ids) and db.execute("SELECT count(*) FROM stores").fetchone()[0] == len(ids)
+
+
 def get_store(db, store_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM stores WHERE id = ?", [store_id]))
     return rows[0] if rows else None

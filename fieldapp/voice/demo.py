@@ -15,7 +15,8 @@ from pathlib import Path
 from checklists import load_checklist
 from fieldapp.storage import checklist_store, stores
 from fieldapp.storage import voice as store
-from fieldapp.voice import workflow
+from fieldapp.storage import voice_results
+from fieldapp.voice import parts, workflow
 
 SURVEY = Path(__file__).with_name("surveys") / "doughnut_customer_voice.yaml"
 KST = timezone(timedelta(hours=9))
@@ -98,13 +99,16 @@ def seed(db, store_ids: dict, user_ids: dict, today: date) -> dict:
                     .isoformat(timespec="seconds") if consent else None,
                     "started_at": stamp, "submitted_at": stamp, "updated_at": stamp})
                 store.index_comments(db, response_id, workflow.comments_of(checklist, answers))
+                voice_results.write_parts(db, response_id, parts.response_parts(checklist, answers))
                 made += 1
+        spam_answers = {**_answers(rng, STORES["HD02"][1])[0], "recommend": 0.0, "comment": "광고 http://spam.example"}
         spam = store.insert_response(db, {
             "round_id": round_id, "store_id": links["HD02"]["store_id"], "link_id": links["HD02"]["id"],
             "resume_key": "demo-spam", "status": "submitted", "locale": "ko",
-            "answers": {**_answers(rng, STORES["HD02"][1])[0], "recommend": 0.0, "comment": "광고 http://spam.example"},
+            "answers": spam_answers,
             "nps": 0, "overall": 1, "flagged": 1, "flag_note": "광고", "started_at": today.isoformat() + "T03:00:00+00:00",
             "submitted_at": today.isoformat() + "T03:00:00+00:00", "updated_at": today.isoformat() + "T03:00:00+00:00"})
+        voice_results.write_parts(db, spam, parts.response_parts(checklist, spam_answers))
     workflow.invite_panel(db, round_id=round_id, store_id=store_ids["GN01"], labels=["패널 김", "패널 이", "Panel Park"],
                           actor_id=user_ids["admin"])
     return {"voice_answers": made, "voice_flagged": 1 if spam else 0}

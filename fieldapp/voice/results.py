@@ -15,7 +15,7 @@ from fieldapp.reports.views import parse_period
 from fieldapp.storage import checklist_store, stores
 from fieldapp.storage import voice as store
 from fieldapp.storage.db import get_db
-from fieldapp.voice import analytics, charts, workflow
+from fieldapp.voice import analytics, charts, parts, workflow
 from fieldapp.web.i18n import current_locale, text_of
 
 bp = Blueprint("voice_results", __name__)
@@ -88,7 +88,7 @@ def _render_response(db, row, errors, form, status=200):
     checklist = checklist_store.load_pinned(db, row["checklist_row_id"])
     answers = json.loads(row["answers_json"])
     shown = [{"stage": s, "items": [(i, display_answer(i, answers.get(i.key), current_locale()))
-                                    for i in workflow.customer_items(s) if i.key in answers]}
+                                    for i in parts.customer_items(s) if i.key in answers]}
              for s in checklist.stages]
     followup = store.followups_by_response(db, [row["id"]]).get(row["id"])
     return render_template("voice/response.html", x=row, stages=[s for s in shown if s["items"]],

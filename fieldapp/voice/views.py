@@ -18,7 +18,7 @@ from flask import (Blueprint, abort, g, make_response, redirect, render_template
 from fieldapp.storage import checklist_store
 from fieldapp.storage import voice as store
 from fieldapp.storage.db import get_db
-from fieldapp.voice import guard, workflow
+from fieldapp.voice import guard, parts, workflow
 from fieldapp.web.timefmt import today_local
 
 bp = Blueprint("voice", __name__)
@@ -110,7 +110,7 @@ def stage(token: str, index: int):
     if not workflow.is_open(link, today_local()):
         return _closed(link)
     checklist = checklist_store.load_pinned(db, link["checklist_row_id"])
-    stages = workflow.customer_stages(checklist)
+    stages = parts.customer_stages(checklist)
     if not 0 <= index < len(stages):
         abort(404)
     response = _response(db, link)
@@ -136,7 +136,7 @@ def stage(token: str, index: int):
             answers, typed = merged, request.form
     target = stages[index]
     return render_template("voice/stage.html", link=link, checklist=checklist, stage=target, index=index,
-                           count=len(stages), all_items=workflow.customer_items(target),
+                           count=len(stages), all_items=parts.customer_items(target),
                            shown_keys={i.key for i in workflow.shown_items(checklist, target, answers)},
                            rules={i.key: i.relevant for i in checklist.items() if i.relevant},
                            order=[i.key for i in checklist.items()],
@@ -211,14 +211,14 @@ def finish(token: str):
             return redirect(url_for("voice.thanks", token=token))
     return render_template("voice/finish.html", link=link, checklist=checklist, form=form, errors=errors,
                            honeypot=HONEYPOT, retention=link["retention_days"],
-                           back=_next_url(token, checklist, workflow.customer_stages(checklist),
-                                          len(workflow.customer_stages(checklist)), _answers(response), -1)), \
+                           back=_next_url(token, checklist, parts.customer_stages(checklist),
+                                          len(parts.customer_stages(checklist)), _answers(response), -1)), \
         (422 if errors else 200)
 
 
 def _first_missing(checklist, answers) -> int | None:
     """The first stage with a required, relevant, unanswered item."""
-    for i, stage in enumerate(workflow.customer_stages(checklist)):
+    for i, stage in enumerate(parts.customer_stages(checklist)):
         if any(it.required and it.key not in answers for it in workflow.shown_items(checklist, stage, answers)):
             return i
     return None

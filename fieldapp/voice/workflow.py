@@ -17,24 +17,14 @@ from fieldapp.notify import workflow as notify_workflow
 from fieldapp.notify.events import register_event
 from fieldapp.storage import audit_log
 from fieldapp.storage import voice as store
+from fieldapp.storage import voice_results
+from fieldapp.voice.parts import NOT_FOR_CUSTOMERS, customer_items, response_parts
 
-# Customers answer on their own phone, without an account: nothing needing a
-# stopwatch, a camera upload or a signature.
-NOT_FOR_CUSTOMERS = frozenset({"timer", "photo", "signature"})
 CONTACT_MAX = 200
 
 register_event("voice_detractor", label=_l("A customer of my store is unhappy and left a comment"),
                title=_l("Unhappy customer at %(store)s: %(score)s/10"),
                body=_l("A customer of %(store)s scored %(score)s out of 10 and wrote: %(comment)s"))
-
-
-def customer_items(stage):
-    """The items of a stage a customer can answer, in order."""
-    return [i for tp in stage.touchpoints for i in tp.items if i.type not in NOT_FOR_CUSTOMERS]
-
-
-def customer_stages(checklist) -> list:
-    return [s for s in checklist.stages if customer_items(s)]
 
 
 def shown_items(checklist, stage, answers: dict) -> list:
@@ -156,6 +146,7 @@ def submit(db, *, response: dict, link: dict, checklist, device_hash: str | None
                      contact_name=(contact_name or "").strip()[:CONTACT_MAX] if keep else None,
                      contact=(contact or "").strip()[:CONTACT_MAX] if keep else None, erase_after=erase_after)
         store.index_comments(db, response["id"], comments)
+        voice_results.write_parts(db, response["id"], response_parts(checklist, answers))
         if alert:
             alert_detractor(db, response=response, link=link, nps=int(nps), comments=comments)
     return alert
@@ -191,6 +182,7 @@ def erase_expired_contacts(db, when: datetime | str | None = None) -> int:
 def set_flag(db, response_id: int, *, flagged: bool, note: str, actor_id: int) -> None:
     with db.atomic():
         store.set_flag(db, response_id, flagged=flagged, note=note[:300])
+        voice_results.recount(db, response_id)
         audit_log.record(db, actor_id=actor_id, action="voice_flag" if flagged else "voice_unflag",
                          object_type="voice_response", object_id=response_id, detail=note[:200])
 

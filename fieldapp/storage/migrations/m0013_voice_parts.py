@@ -1,0 +1,58 @@
+"""Migration 0013_voice_parts: customers' answers as rows reports add up."""
+
+import json
+
+from fieldapp.storage.migrations import migrations, run_script
+
+
+@migrations(name="0013_voice_parts")
+def voice_parts(db):
+    """Per submitted answer, one row per rated stage and touchpoint (its mean rating)
+    with the answer's store, time, checklist version and whether it counts; a
+    covering index per part (by store, and by time for scopes of every store),
+    and one over the answers' own NPS and overall columns.
+    Existing submitted answers are filled from their JSON."""
+    run_script(
+        db,
+        """
+        CREATE TABLE voice_parts (
+            response_id INTEGER NOT NULL REFERENCES voice_responses(id) ON DELETE CASCADE,
+            part TEXT NOT NULL,
+            value REAL NOT NULL,
+            store_id INTEGER NOT NULL,
+            submitted_at TEXT NOT NULL,
+            checklist_row_id INTEGER NOT NULL,
+            counted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (response_id, part)
+        ) WITHOUT ROWID;
+        CREATE INDEX voice_parts_counted ON voice_parts(part, store_id, submitted_at, checklist_row_id,
+            counted, value) WHERE counted = 1;
+        CREATE INDEX voice_parts_by_time ON voice_parts(part, submitted_at, checklist_row_id, counted, value)
+            WHERE counted = 1;
+        CREATE INDEX voice_responses_counted ON voice_responses(store_id, submitted_at, round_id, nps, overall,
+            status, flagged) WHERE status = 'submitted' AND flagged = 0
+        """,
+    )
+    backfill(db)
+
+
+def backfill(db) -> int:
+    """Rows for every submitted answer; :return: answers filled."""
+    from fieldapp.storage import checklist_store
+    from fieldapp.voice.parts import response_parts
+
+    checklists, done = {}, 0
+    for response_id, row_id, answers_json, store_id, submitted_at, counted in db.execute(
+            "SELECT x.id, r.checklist_row_id, x.answers_json, x.store_id, x.submitted_at, "
+            "x.status = 'submitted' AND x.flagged = 0 FROM voice_responses x "
+            "JOIN voice_rounds r ON r.id = x.round_id WHERE x.status = 'submitted' AND x.submitted_at IS NOT NULL "
+            "ORDER BY x.id").fetchall():
+        if row_id not in checklists:
+            checklists[row_id] = checklist_store.load_pinned(db, row_id)
+        parts = response_parts(checklists[row_id], json.loads(answers_json))
+        db.conn.executemany(
+            "INSERT INTO voice_parts (response_id, part, value, store_id, submitted_at, checklist_row_id, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(response_id, k, v, store_id, submitted_at, row_id, counted) for k, v in parts.items()])
+        done += 1
+    return done
