@@ -284,10 +284,16 @@
   }, 500);
 
   document.addEventListener("DOMContentLoaded", function () {
-    if ("serviceWorker" in navigator) {
+    // The worker installs once someone is logged in: the login page is never cached, and the
+    // login's redirect to /home is not handed to a worker that took over the page a moment ago
+    // (once, in CI, a fresh Chromium came back to the login page right after a good login).
+    var signedIn = (document.getElementById("i18n") || { dataset: {} }).dataset.user;
+    if ("serviceWorker" in navigator && signedIn) {
       navigator.serviceWorker.register("/sw.js").then(function () {
         return navigator.serviceWorker.ready;
       }).then(function (reg) {
+        // A worker that activated while this page was loading does not control it yet: ask it to.
+        if (!navigator.serviceWorker.controller && reg.active) reg.active.postMessage({ type: "claim" });
         // Cache every page of a visit as soon as it is opened.
         var urls = Array.prototype.map.call(document.querySelectorAll("[data-cache-page]"),
                                             function (a) { return a.getAttribute("href"); });

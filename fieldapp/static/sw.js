@@ -64,6 +64,9 @@ self.addEventListener("message", (event) => {
       data.urls.map((u) => fetch(u, { credentials: "same-origin" })
         .then((r) => (r.ok && !r.redirected ? cache.put(u, r) : null)).catch(() => null)))));
   }
+  if (data.type === "claim") {
+    event.waitUntil(self.clients.claim());
+  }
   if (data.type === "forget-pages") {
     event.waitUntil(caches.delete(PAGES));
   }
