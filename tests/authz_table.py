@@ -53,6 +53,7 @@ ALLOWED = {
     "reports.period_html": OFFICE,
     "reports.period_pdf": OFFICE,
     "dashboard.index": OFFICE,
+    "dashboard.customers": OFFICE,
     "dashboard.data_csv": OFFICE,
     "dashboard.data_json": OFFICE,
     # corrective actions: ``crew`` is HU03's store staff (issue 16)

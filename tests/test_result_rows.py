@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import tracemalloc
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -136,6 +137,18 @@ def assert_stage_rows_say_where(db):
     assert db.execute("SELECT count(*) FROM visit_stage_results WHERE released = 0").fetchone()[0] > 0
 
 
+def assert_stage_hours_add_up(db):
+    """The hour table holds, for every hour with released stage rows, exactly their sums."""
+    want = {r[:3]: r[3:] for r in db.execute(
+        "SELECT stage_key, substr(started_at, 1, 13), checklist_row_id, count(score), total(score) "
+        "FROM visit_stage_results WHERE released = 1 GROUP BY 1, 2, 3")}
+    got = {r[:3]: r[3:] for r in db.execute("SELECT stage_key, hour, checklist_row_id, n, total "
+                                            "FROM visit_stage_hours WHERE n > 0")}
+    assert len(want) > 20 and got.keys() == want.keys()
+    for key, (n, total) in want.items():
+        assert got[key][0] == n and got[key][1] == pytest.approx(total)
+
+
 def test_migration_backfills_the_demo(instance):
     """On the demo as it was before 0008, the migration fills rows equal to the scorer
     (and to the rows submit wrote)."""
@@ -145,6 +158,7 @@ def test_migration_backfills_the_demo(instance):
                db.execute("SELECT id FROM visits WHERE score_json IS NOT NULL").fetchall()}
     assert len(written) > 20
     assert_stage_rows_say_where(db)  # as submit and release wrote them
+    assert_stage_hours_add_up(db)
     with db.atomic():
         for table in ("visit_stage_results", "visit_touchpoint_results", "visit_item_results"):
             db.execute(f"DROP TABLE {table}")
@@ -257,4 +271,29 @@ def test_ranking_sums_and_sparklines_equal_the_visits(big_chain):
         assert agg["passed"] == sum(r[2] for r in rows)
         assert agg["last"] == rows[-1][0]
         assert series[store_id] == pytest.approx(want_series) and 8 <= len(want_series) <= 12
+    db.close()
+
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_every_store_stage_means_equal_the_visits(big_chain, cut):
+    """A chain's stage means from whole hours plus the rows of the partial edge hours
+    equal averaging the released visits' stage scores by hand."""
+    folder, today, _built = big_chain
+    db = connect(str(folder / "cem.sqlite3"))
+    assert_stage_hours_add_up(db)
+    store_ids = [r[0] for r in db.execute("SELECT id FROM stores ORDER BY id")]
+    scope = results.scope(db, store_ids, today - timedelta(days=120), today)
+    assert scope.every_store
+    if cut:  # a period that starts and ends inside an hour
+        scope = replace(scope, lo=scope.lo[:14] + "41:13+00:00", hi=scope.hi[:11] + "02:07:00+00:00")
+    keys = [r[0] for r in db.execute("SELECT DISTINCT stage_key FROM visit_stage_results")]
+    got = results.stage_means(db, scope, keys)
+    by_store = results.stage_means(db, replace(scope, every_store=False), keys)
+    for key in keys:
+        scores = [r[0] for r in db.execute(
+            "SELECT r.score FROM visits v JOIN visit_stage_results r ON r.visit_id = v.id AND r.stage_key = ? "
+            "WHERE v.status = 'released' AND v.started_at >= ? AND v.started_at < ? AND r.score IS NOT NULL",
+            [key, scope.lo, scope.hi])]
+        assert len(scores) > 100
+        assert got[key] == pytest.approx(sum(scores) / len(scores)) == by_store[key]
     db.close()

@@ -256,8 +256,16 @@ def test_qr_poster_decodes_back_to_the_store_link(client, db, tmp_path, link):
 
 def test_dashboard_and_period_report_show_customers_beside_shoppers(client, db):
     Auth(client).login("manager2")
-    page = client.get("/dashboard").get_data(as_text=True)
-    assert 'id="customer-voice"' in page and 'id="voice-stages"' in page and "NPS" in page
+    page = client.get("/dashboard?start=2026-01-05").get_data(as_text=True)
+    # the page asks for its customer section once shown, with the same filters
+    assert 'hx-get="/dashboard/customers?' in page and "start=2026-01-05" in page and 'id="voice-stages"' not in page
+    part = client.get("/dashboard/customers", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="customer-voice"' in part and 'id="voice-stages"' in part and "NPS" in part and "<html" not in part
+    whole = client.get("/dashboard/customers").get_data(as_text=True)
+    assert "<html" in whole and 'id="voice-stages"' in whole
+    none = client.get("/dashboard/customers?start=2001-01-01&end=2001-01-31", headers={"HX-Request": "true"})
+    assert none.status_code == 200 and "No customer answers in this period." in none.get_data(as_text=True)
+    assert client.get("/dashboard/customers?start=yesterday").status_code == 400
     report = client.get("/reports/period").get_data(as_text=True)
     assert 'id="customer-voice"' in report
 

@@ -131,13 +131,65 @@ def test_migration_backfills_the_answers(instance):
     assert len(written) > 1000
     with db.atomic():
         db.execute("DROP TABLE voice_parts")
+        db.execute("DROP TABLE voice_part_hours")
         db.execute("DROP INDEX voice_responses_counted")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = '0013_voice_parts'")
     db.close()
     assert migrate(path) == ["0013_voice_parts"]
     db = connect(path)
     assert db.execute("SELECT * FROM voice_parts ORDER BY response_id, part").fetchall() == written
+    assert_hours_add_up(db)
     db.close()
+
+
+HOURS_FROM_ROWS = ("SELECT part, substr(submitted_at, 1, 13), checklist_row_id, count(*), total(value >= 4), "
+                   "total(value), total(value * value) FROM voice_parts WHERE counted = 1 GROUP BY 1, 2, 3")
+
+
+def assert_hours_add_up(db) -> None:
+    """The hour table holds, for every hour with counted rows, exactly their sums."""
+    want = {r[:3]: r[3:] for r in db.execute(HOURS_FROM_ROWS)}
+    got = {r[:3]: r[3:] for r in db.execute("SELECT part, hour, checklist_row_id, n, satisfied, total, total_sq "
+                                            "FROM voice_part_hours WHERE n > 0")}
+    assert len(want) > 100 and got.keys() == want.keys()
+    for key, (n, satisfied, total, total_sq) in want.items():
+        assert got[key][:2] == (n, satisfied) and got[key][2:] == pytest.approx((total, total_sq))
+
+
+def test_hour_sums_follow_flags_and_resubmits(db):
+    """The triggers keep the hours equal to the rows through a flag, an unflag and a re-submit."""
+    assert_hours_add_up(db)
+    victim = next(db.query("SELECT id, answers_json FROM voice_responses WHERE status = 'submitted' "
+                           "AND flagged = 0 LIMIT 1"))
+    workflow.set_flag(db, victim["id"], flagged=True, note="spam", actor_id=None)
+    assert_hours_add_up(db)
+    workflow.set_flag(db, victim["id"], flagged=False, note="", actor_id=None)
+    with db.atomic():
+        voice_results.write_parts(db, victim["id"], {"tp:queue": 1.0, "stage:ordering": 2.5})
+    assert_hours_add_up(db)
+
+
+@pytest.mark.parametrize("lo, hi", [
+    ("2026-01-01T00:00:00+00:00", "2100-01-01T00:00:00+00:00"),  # whole hours only
+    ("2026-01-01T00:17:41+00:00", "2100-01-01T00:00:00+00:00"),
+    (None, None),                                                # the demo's last 9 days, cut mid-hour
+])
+def test_every_store_sums_equal_the_rows(db, lo, hi):
+    """Whole hours from the hour table plus the partial edges from the rows equal the rows alone."""
+    if lo is None:
+        stamps = [r[0] for r in db.execute("SELECT submitted_at FROM voice_parts WHERE counted = 1 "
+                                           "ORDER BY submitted_at")]
+        lo = stamps[len(stamps) * 2 // 3][:14] + "31:07+00:00"
+        hi = stamps[-5][:14] + "29:59+00:00"
+    ids = [s["id"] for s in stores.org_stores(db, 1)]
+    assert stores.are_every_store(db, ids)
+    row_ids = [r[0] for r in db.execute("SELECT DISTINCT checklist_row_id FROM voice_parts")]
+    names = [r[0] for r in db.execute("SELECT DISTINCT part FROM voice_parts")]
+    fast = voice_results.part_sums(db, ids, lo, hi, row_ids, names, every_store=True)
+    slow = voice_results.part_sums(db, ids, lo, hi, row_ids, names, every_store=False)
+    assert fast.keys() == slow.keys() and len(fast) >= 5
+    for part, (n, satisfied, total, total_sq) in slow.items():
+        assert fast[part][:2] == (n, satisfied) and fast[part][2:] == pytest.approx((total, total_sq))
 
 
 @given(st.lists(st.one_of(st.none(), st.integers(-2, 12)), max_size=60))

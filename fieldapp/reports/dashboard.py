@@ -163,9 +163,19 @@ def parse_page(args) -> int:
 def index():
     data = Dashboard(get_db(), current_user.row, parse_filters(request.args))
     page = data.page(parse_page(request.args))
-    voice = voice_analytics.dashboard_block(get_db(), data)  # customers beside the shoppers
-    return web_htmx.render("dashboard/index.html", "dashboard/_body.html", d=data, ranking_page=page, voice=voice,
+    return web_htmx.render("dashboard/index.html", "dashboard/_body.html", d=data, ranking_page=page,
                            sparkline=charts.sparkline, export_args=data.filters.args())
+
+
+@bp.route("/dashboard/customers")
+@requires("dashboard.read")
+def customers():
+    """The dashboard's customer section, same filters: the page asks for it once it is
+    shown, so the shoppers' figures do not wait for a chain's customer answers."""
+    data = Dashboard(get_db(), current_user.row, parse_filters(request.args))
+    voice = voice_analytics.dashboard_block(get_db(), data)  # customers beside the shoppers
+    return web_htmx.render("dashboard/customers.html", "dashboard/_customers.html", d=data, voice=voice, pdf=False,
+                           export_args=data.filters.args())
 
 
 # --- exports --------------------------------------------------------------------

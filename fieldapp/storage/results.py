@@ -11,10 +11,11 @@ optionally of one checklist; every aggregate below takes one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date
 
-from fieldapp.storage import IN_LIST, as_list, reporting, stores
+from fieldapp.storage import IN_LIST, as_list, hours, reporting, stores
 
 # --- writing ------------------------------------------------------------------
 
@@ -220,15 +221,38 @@ def stage_means(db, s: Scope, stage_keys: list[str]) -> dict[str, float | None]:
     """Per stage, the mean stage score of the visits in scope.
 
     Stage rows carry their visit's store, start, version and released flag, so
-    each stage's mean is read from one covering partial index, never the visits.
+    each stage's sums are read from one covering partial index, never the visits.
+    When the scope is every store, its whole hours come from ``visit_stage_hours``
+    (kept by triggers) and only the partial hours at its ends from the rows.
     """
-    where = (f"r.store_id {IN_LIST} AND r.started_at >= ? AND r.started_at < ?"
-             + (f" AND r.checklist_row_id {IN_LIST}" if s.row_ids is not None else ""))
-    params = [as_list(s.store_ids), s.lo, s.hi] + ([as_list(s.row_ids)] if s.row_ids is not None else [])
-    return {r[0]: r[1] for r in db.execute(
-        f"SELECT k.value, (SELECT avg(r.score) FROM visit_stage_results r INDEXED BY visit_stage_released "
-        f"WHERE r.stage_key = k.value AND r.released = 1 AND {where}) FROM json_each(?) k",
-        [*params, as_list(stage_keys)]) if r[1] is not None}
+    versions = f" AND checklist_row_id {IN_LIST}" if s.row_ids is not None else ""
+    version_params = [as_list(s.row_ids)] if s.row_ids is not None else []
+    sums: dict[str, list] = {}
+
+    def add(rows):
+        for key, n, total in rows:
+            if n:
+                sums[key] = [a + b for a, b in zip(sums.get(key, [0, 0.0]), (n, total))]
+
+    def from_rows(index, where, params):  # a scan per stage, its two sums packed in one value
+        add((key, *json.loads(packed)) for key, packed in db.execute(
+            f"SELECT k.value, (SELECT json_array(count(r.score), total(r.score)) FROM visit_stage_results r "
+            f"INDEXED BY {index} WHERE r.stage_key = k.value AND r.released = 1 AND {where}"
+            f"{versions.replace('checklist_row_id', 'r.checklist_row_id')}) FROM json_each(?) k",
+            [*params, *version_params, as_list(stage_keys)]))
+
+    if s.every_store:
+        whole, edges = hours.split(s.lo, s.hi)
+        if whole:
+            add(db.execute(f"SELECT stage_key, sum(n), sum(total) FROM visit_stage_hours WHERE stage_key {IN_LIST} "
+                           f"AND hour >= ? AND hour < ?{versions} GROUP BY stage_key",
+                           [as_list(stage_keys), *whole, *version_params]))
+        for a, b in edges:
+            from_rows("visit_stage_by_time", "r.started_at >= ? AND r.started_at < ?", [a, b])
+    else:
+        from_rows("visit_stage_released", f"r.store_id {IN_LIST} AND r.started_at >= ? AND r.started_at < ?",
+                  [as_list(s.store_ids), s.lo, s.hi])
+    return {key: total / n for key, (n, total) in sums.items()}
 
 
 def touchpoint_means(db, s: Scope) -> dict[str, float | None]:

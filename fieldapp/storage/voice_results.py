@@ -11,8 +11,9 @@ covering indexes, never a re-read of every answer.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
-from fieldapp.storage import IN_LIST, as_list
+from fieldapp.storage import IN_LIST, as_list, hours
 
 PART_INSERT = ("INSERT INTO voice_parts (response_id, part, value, store_id, submitted_at, checklist_row_id, "
                "counted) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -75,14 +76,33 @@ def part_sums(db, store_ids, lo: str, hi: str, row_ids, parts: list[str], *,
     """Per part (``stage:<key>``, ``tp:<key>``): ``(n, satisfied, total, total_sq)`` of the
     counted answers' means on 0..100 (for ``insights.csat_of_sums``).
 
-    One scan of a covering index per part, its four sums packed in one value (a
-    join grouped by part sorts every row first): by part, store and time for
-    some stores; by part and time when ``every_store`` (no store filter at all).
+    For some stores, one scan of a covering index (part, store, time) per part.
+    For every store, the whole hours of the period come from ``voice_part_hours``
+    (kept by triggers) and only its partial first and last hour from the rows.
     """
     if every_store:
-        index, where, params = "voice_parts_by_time", "", []
+        whole, edges = hours.split(lo, hi)
+        sums = _hour_sums(db, *whole, row_ids, parts) if whole else {}
+        for a, b in edges:
+            _add(sums, _row_sums(db, "voice_parts_by_time", "", [], a, b, row_ids, parts))
     else:
-        index, where, params = "voice_parts_counted", f"AND p.store_id {IN_LIST} ", [as_list(store_ids)]
+        sums = _row_sums(db, "voice_parts_counted", f"AND p.store_id {IN_LIST} ", [as_list(store_ids)],
+                         lo, hi, row_ids, parts)
+    # ratings 1-5 to 0..100: x = 25 (v - 1)
+    return {part: (n, int(satisfied), 25 * (total - n), 625 * (total_sq - 2 * total + n))
+            for part, (n, satisfied, total, total_sq) in sums.items() if n}
+
+
+def _hour_sums(db, first_hour: str, last_hour: str, row_ids, parts) -> dict[str, list]:
+    return {r[0]: list(r[1:]) for r in db.execute(
+        f"SELECT part, sum(n), sum(satisfied), sum(total), sum(total_sq) FROM voice_part_hours "
+        f"WHERE part {IN_LIST} AND hour >= ? AND hour < ? AND checklist_row_id {IN_LIST} GROUP BY part",
+        [as_list(parts), first_hour, last_hour, as_list(row_ids)])}
+
+
+def _row_sums(db, index: str, where: str, params: list, lo: str, hi: str, row_ids, parts) -> dict[str, list]:
+    """One scan of ``index`` per part, its four sums packed in one value (a join
+    grouped by part would sort every row first)."""
     out = {}
     for part, packed in db.execute(
             f"SELECT k.value, (SELECT json_array(count(*), total(p.value >= 4), total(p.value), "
@@ -90,10 +110,13 @@ def part_sums(db, store_ids, lo: str, hi: str, row_ids, parts: list[str], *,
             f"AND p.counted = 1 {where}AND p.submitted_at >= ? AND p.submitted_at < ? "
             f"AND p.checklist_row_id {IN_LIST}) FROM json_each(?) k",
             [*params, lo, hi, as_list(row_ids), as_list(parts)]):
-        n, satisfied, total, total_sq = json.loads(packed)
-        if n:  # ratings 1-5 to 0..100: x = 25 (v - 1)
-            out[part] = (n, int(satisfied), 25 * (total - n), 625 * (total_sq - 2 * total + n))
+        out[part] = json.loads(packed)
     return out
+
+
+def _add(sums: dict[str, list], more: dict[str, list]) -> None:
+    for part, values in more.items():
+        sums[part] = [a + b for a, b in zip(sums.get(part, [0, 0, 0.0, 0.0]), values)]
 
 
 def newest_answers(db, store_ids, lo: str, hi: str, round_ids, recent_days: int = 3):
@@ -101,8 +124,6 @@ def newest_answers(db, store_ids, lo: str, hi: str, round_ids, recent_days: int 
     iterator, so a caller looking for the latest few comments reads only those.
     The last ``recent_days`` are read first (a chain's whole period need not be
     sorted to find its newest answers), then the rest."""
-    from datetime import datetime, timedelta
-
     edge = max(lo, (datetime.fromisoformat(hi) - timedelta(days=recent_days)).isoformat(timespec="seconds"))
     for a, b in ((edge, hi), (lo, edge)):
         if a >= b:

@@ -77,6 +77,7 @@ def test_customer_answers_on_a_phone_and_the_manager_sees_it(live_server, browse
     manager = browser.new_context(**PHONE, locale="ko-KR").new_page()
     login(manager, base, "manager2")
     manager.goto(base + "/dashboard")
+    manager.locator("#customer-voice #voice-stages").wait_for()  # swapped in after the page shows
     section = manager.locator("#customer-voice")
     assert COMMENT in section.inner_text()
     shot(manager, "43-manager-dashboard-customer-voice")
