@@ -264,7 +264,7 @@ def test_dashboard_and_period_report_show_customers_beside_shoppers(client, db):
     whole = client.get("/dashboard/customers").get_data(as_text=True)
     assert "<html" in whole and 'id="voice-stages"' in whole
     none = client.get("/dashboard/customers?start=2001-01-01&end=2001-01-31", headers={"HX-Request": "true"})
-    assert none.status_code == 200 and "No customer answers in this period." in none.get_data(as_text=True)
+    assert none.status_code == 200 and "이 기간에는 고객 응답이 없습니다." in none.get_data(as_text=True)  # manager2 reads Korean
     assert client.get("/dashboard/customers?start=yesterday").status_code == 400
     report = client.get("/reports/period").get_data(as_text=True)
     assert 'id="customer-voice"' in report

@@ -225,7 +225,8 @@ def stage_means(db, s: Scope, stage_keys: list[str]) -> dict[str, float | None]:
     When the scope is every store, its whole hours come from ``visit_stage_hours``
     (kept by triggers) and only the partial hours at its ends from the rows.
     """
-    versions = f" AND checklist_row_id {IN_LIST}" if s.row_ids is not None else ""
+    def versions(column: str) -> str:
+        return f" AND {column} {IN_LIST}" if s.row_ids is not None else ""
     version_params = [as_list(s.row_ids)] if s.row_ids is not None else []
     sums: dict[str, list] = {}
 
@@ -238,14 +239,14 @@ def stage_means(db, s: Scope, stage_keys: list[str]) -> dict[str, float | None]:
         add((key, *json.loads(packed)) for key, packed in db.execute(
             f"SELECT k.value, (SELECT json_array(count(r.score), total(r.score)) FROM visit_stage_results r "
             f"INDEXED BY {index} WHERE r.stage_key = k.value AND r.released = 1 AND {where}"
-            f"{versions.replace('checklist_row_id', 'r.checklist_row_id')}) FROM json_each(?) k",
+            f"{versions('r.checklist_row_id')}) FROM json_each(?) k",
             [*params, *version_params, as_list(stage_keys)]))
 
     if s.every_store:
         whole, edges = hours.split(s.lo, s.hi)
         if whole:
             add(db.execute(f"SELECT stage_key, sum(n), sum(total) FROM visit_stage_hours WHERE stage_key {IN_LIST} "
-                           f"AND hour >= ? AND hour < ?{versions} GROUP BY stage_key",
+                           f"AND hour >= ? AND hour < ?{versions('checklist_row_id')} GROUP BY stage_key",
                            [as_list(stage_keys), *whole, *version_params]))
         for a, b in edges:
             from_rows("visit_stage_by_time", "r.started_at >= ? AND r.started_at < ?", [a, b])

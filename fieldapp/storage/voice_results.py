@@ -5,7 +5,8 @@ writes one row per rated stage and touchpoint (``voice.parts``), carrying its
 store, submission time, checklist version and whether it counts (submitted,
 not flagged as spam); flagging updates that flag. NPS and overall ratings are
 already columns of the answer. So a chain's customer figures are sums over
-covering indexes, never a re-read of every answer.
+covering indexes (and, for every store, over whole hours of ``voice_part_hours``,
+which triggers keep), never a re-read of every answer.
 """
 
 from __future__ import annotations
