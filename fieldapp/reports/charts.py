@@ -8,6 +8,8 @@ labels and returns ``Markup``; callers escape nothing themselves.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from markupsafe import Markup, escape
 
 from fieldapp.web.timefmt import mmss
@@ -169,8 +171,6 @@ def trend(points: list[tuple], pass_score: float = 80, width: int = 680, height:
     ``(day offset, visits, mean, lowest, highest)``: the dot is the mean, a thin bar
     spans lowest to highest, the line joins the means.
     """
-    from datetime import date, timedelta
-
     left, right, top, bottom = 30, 8, 8, 22
     plot_w, plot_h = width - left - right, height - top - bottom
     body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>']

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from fieldapp.storage import IN_LIST, as_list, hours, reporting, stores
 
@@ -192,8 +192,6 @@ def store_series(db, s: Scope, store_ids: list[int], stage_key: str | None = Non
 
 
 def _days(lo: str, hi: str) -> float:
-    from datetime import datetime
-
     return (datetime.fromisoformat(hi) - datetime.fromisoformat(lo)).total_seconds() / 86400
 
 
