@@ -353,3 +353,24 @@ def test_back_from_the_consent_page_goes_to_the_last_stage(client, link):
         c.post(path, data)
     page = c.get("/finish").get_data(as_text=True)
     assert f'href="/v/{link["token"]}/5"' in page
+
+
+def test_demo_answers_are_never_stamped_after_the_moment_it_is_seeded(db):
+    """Seeded at 09:00 in Korea, none of the demo's answers is dated later that day
+    (the manager's newest comments once read 16:53 at 09:40); all of them stay in the
+    dashboard's default 30 days."""
+    from fieldapp.storage import stores
+    from fieldapp.voice import demo as voice_demo
+    today = demo_today()
+    now = datetime.combine(today, datetime.min.time(), voice_demo.KST).replace(hour=9)
+    codes = {s["code"]: s["id"] for s in stores.org_stores(db, 1)}
+    admin = next(db.query("SELECT id FROM users WHERE username = 'admin'"))["id"]
+    with db.atomic():  # the demo's own answers hold the same resume keys
+        db.execute("DELETE FROM voice_responses")
+    seeded = voice_demo.seed(db, codes, {"admin": admin}, today, now=now)
+    stamps = [r["submitted_at"] for r in db.query("SELECT submitted_at FROM voice_responses WHERE round_id = ?",
+                                                  [seeded["voice_round"]])]
+    assert len(stamps) == seeded["voice_answers"] + 1
+    latest = max(datetime.fromisoformat(s) for s in stamps)
+    earliest = min(datetime.fromisoformat(s) for s in stamps)
+    assert latest <= now and earliest >= now - timedelta(days=31)

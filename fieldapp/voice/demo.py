@@ -67,8 +67,9 @@ def _answers(rng, levels) -> tuple[dict, float]:
     return {k: v for k, v in answers.items() if v is not None}, overall
 
 
-def seed(db, store_ids: dict, user_ids: dict, today: date) -> dict:
-    """One open round (the last 45 days and the next 30) with ~300 answers; return counts."""
+def seed(db, store_ids: dict, user_ids: dict, today: date, now: datetime | None = None) -> dict:
+    """One open round (the last 45 days and the next 30) with ~300 answers, none after
+    ``now`` (the clock by default); return counts and the round."""
     rng = random.Random(17)
     checklist = load_checklist(SURVEY)
     row_id = checklist_store.save_checklist(db, checklist)
@@ -77,7 +78,7 @@ def seed(db, store_ids: dict, user_ids: dict, today: date) -> dict:
         starts_on=(today - timedelta(days=45)).isoformat(), ends_on=(today + timedelta(days=30)).isoformat(),
         retention_days=90, store_ids=[store_ids[c] for c in STORES], actor_id=user_ids["admin"])
     links = {x["store_code"]: x for x in store.links_of_round(db, round_id, "store")}
-    made = 0
+    made, now = 0, now or datetime.now(KST)
     with db.atomic():
         for code, (count, levels) in STORES.items():
             link = links[code]
@@ -85,6 +86,8 @@ def seed(db, store_ids: dict, user_ids: dict, today: date) -> dict:
                 answers, _overall = _answers(rng, levels)
                 day = today - timedelta(days=rng.randint(0, 29))
                 moment = datetime.combine(day, time(rng.randint(9, 20), rng.randint(0, 59)), KST)
+                if moment > now:  # seeded in the morning: today's later hours have not happened yet
+                    day, moment = day - timedelta(days=1), moment - timedelta(days=1)
                 stamp = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
                 consent = rng.random() < 0.12
                 response_id = store.insert_response(db, {
@@ -101,14 +104,15 @@ def seed(db, store_ids: dict, user_ids: dict, today: date) -> dict:
                 store.index_comments(db, response_id, workflow.comments_of(checklist, answers))
                 voice_results.write_parts(db, response_id, parts.response_parts(checklist, answers))
                 made += 1
+        spam_at = (today - timedelta(days=1)).isoformat() + "T03:00:00+00:00"  # noon in Korea, yesterday
         spam_answers = {**_answers(rng, STORES["HD02"][1])[0], "recommend": 0.0, "comment": "광고 http://spam.example"}
         spam = store.insert_response(db, {
             "round_id": round_id, "store_id": links["HD02"]["store_id"], "link_id": links["HD02"]["id"],
             "resume_key": "demo-spam", "status": "submitted", "locale": "ko",
             "answers": spam_answers,
-            "nps": 0, "overall": 1, "flagged": 1, "flag_note": "광고", "started_at": today.isoformat() + "T03:00:00+00:00",
-            "submitted_at": today.isoformat() + "T03:00:00+00:00", "updated_at": today.isoformat() + "T03:00:00+00:00"})
+            "nps": 0, "overall": 1, "flagged": 1, "flag_note": "광고", "started_at": spam_at, "submitted_at": spam_at,
+            "updated_at": spam_at})
         voice_results.write_parts(db, spam, parts.response_parts(checklist, spam_answers))
     workflow.invite_panel(db, round_id=round_id, store_id=store_ids["GN01"], labels=["패널 김", "패널 이", "Panel Park"],
                           actor_id=user_ids["admin"])
-    return {"voice_answers": made, "voice_flagged": 1 if spam else 0}
+    return {"voice_answers": made, "voice_flagged": 1 if spam else 0, "voice_round": round_id}
